@@ -1,0 +1,273 @@
+// The inventory's schema: the one place that says what a deployment may contain.
+// Shape and single-field rules live in the zod types; rules that relate several
+// fields (duplicates, references, stack-name collisions) live in `crossChecks`.
+import { z } from "zod";
+
+/** Lowercase letters, digits and inner hyphens: valid as a Terraform id, a Docker name and a label value. */
+export const NAME_PATTERN = /^[a-z](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
+/** Prometheus duration syntax (units in descending order, as Prometheus requires). */
+export const DURATION_PATTERN = /^(?:\d+y)?(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?(?:\d+ms)?$/;
+/** Prometheus `--storage.tsdb.retention.size` syntax. */
+export const SIZE_PATTERN = /^\d+(?:B|KB|MB|GB|TB|PB|EB)$/;
+/** A Terraform variable name as used for secrets. */
+export const VARIABLE_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
+
+const IPV4_PATTERN = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+const HOSTNAME_PATTERN = /^(?=.{1,253}$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+
+const name = (what: string) =>
+  z
+    .string()
+    .regex(NAME_PATTERN, `${what} must be 1-32 lowercase letters, digits or inner hyphens, starting with a letter`)
+    .describe(`${what}: lowercase letters, digits and inner hyphens (used in Terraform ids, container names and labels)`);
+
+const duration = z
+  .string()
+  .regex(DURATION_PATTERN, "must be a Prometheus duration such as 30s, 15m, 2h or 30d")
+  .refine((value) => value !== "" && !/^(?:0+[a-z]+)+$/.test(value), "must be a non-zero duration");
+
+const address = z
+  .string()
+  .refine((value) => IPV4_PATTERN.test(value) || HOSTNAME_PATTERN.test(value), "must be an IPv4 address or a host name");
+
+const port = z.number().int("must be a whole number").min(1, "must be between 1 and 65535").max(65535, "must be between 1 and 65535");
+
+const image = z
+  .string()
+  .regex(
+    /^[a-z0-9]+(?:[._/-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*:[\w][\w.-]{0,127}(?:@sha256:[a-f0-9]{64})?$/,
+    "must be an image reference pinned by tag, such as ghcr.io/owner/name:1.2.3 (optionally @sha256:...)",
+  )
+  .refine((value) => !/:latest(?:@|$)/.test(value), "must not use the floating tag 'latest'");
+
+const variableName = z
+  .string()
+  .regex(VARIABLE_PATTERN, "must be a Terraform variable name: lowercase letters, digits and underscores, starting with a letter");
+
+/** `ssh://[user@]host[:port]`, the only transport the Docker provider gets for remote hosts. */
+export const dockerHost = z.string().superRefine((value, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.addIssue({ code: "custom", message: "must be an ssh:// URL such as ssh://user@host or ssh://user@host:2222" });
+    return;
+  }
+  if (url.protocol !== "ssh:") ctx.addIssue({ code: "custom", message: "must use the ssh:// scheme" });
+  else if (!url.hostname) ctx.addIssue({ code: "custom", message: "must name a host, as in ssh://user@host" });
+  else if ((url.pathname && url.pathname !== "/") || url.search || url.hash)
+    ctx.addIssue({ code: "custom", message: "must not have a path, query or fragment" });
+  else if (url.password) ctx.addIssue({ code: "custom", message: "must not contain a password; use an SSH key" });
+});
+
+const publish = z
+  .strictObject({
+    address: address.describe("host address the port is published on (127.0.0.1 keeps it local to the host)"),
+    port: port.optional().describe("host port; defaults to the service's standard port"),
+  })
+  .describe("publish this service's port on the host");
+
+export const PUBLISHABLE_HUB_SERVICES = ["prometheus", "alertmanager", "loki", "grafana", "pushgateway", "nodeExporter", "cameraHub"] as const;
+export type HubServiceName = (typeof PUBLISHABLE_HUB_SERVICES)[number];
+
+const hub = z.strictObject({
+  dockerHost: dockerHost.describe("Docker host of the hub, as ssh://user@host[:port]"),
+  address: address.describe("address edge nodes and the LAN reach the hub at"),
+  retention: z
+    .strictObject({
+      metrics: duration.default("30d").describe("Prometheus retention time"),
+      metricsSize: z
+        .string()
+        .regex(SIZE_PATTERN, "must be a size such as 512MB or 40GB")
+        .default("40GB")
+        .describe("Prometheus retention size"),
+      logs: duration
+        .refine((value) => /^(?:\d+[dw])+$/.test(value), "must be whole days (d or w) because Loki's index period is 24h")
+        .default("31d")
+        .describe("Loki retention"),
+    })
+    .prefault({}),
+  publish: z
+    .strictObject(Object.fromEntries(PUBLISHABLE_HUB_SERVICES.map((service) => [service, publish.optional()])) as Record<HubServiceName, z.ZodOptional<typeof publish>>)
+    .prefault({})
+    .describe("host ports the hub publishes; a service not listed is reachable only on the hub's Docker network"),
+  cameraHub: z.strictObject({
+    image: image.describe("the operator's tapo-camera-mcp image"),
+  }),
+});
+
+const camera = z
+  .strictObject({
+    name: name("camera name"),
+    address: address.describe("camera address as the edge node reaches it"),
+    probe: z.enum(["icmp", "tcp", "http"]).describe("how blackbox_exporter checks the camera"),
+    port: port.optional().describe("TCP or HTTP port; defaults to 554 (RTSP) for tcp and 80 for http"),
+    path: z.string().startsWith("/", "must start with /").optional().describe("HTTP path for http probes; defaults to /"),
+  })
+  .superRefine((cam, ctx) => {
+    if (cam.probe === "icmp" && cam.port !== undefined)
+      ctx.addIssue({ code: "custom", path: ["port"], message: "is only used by tcp and http probes" });
+    if (cam.probe !== "http" && cam.path !== undefined)
+      ctx.addIssue({ code: "custom", path: ["path"], message: "is only used by http probes" });
+  });
+
+const sensor = z.strictObject({
+  name: name("sensor name"),
+  kind: z.string().regex(/^[a-z][a-z0-9_]*$/, "must be lowercase letters, digits and underscores").describe("what it measures, e.g. temperature"),
+  staleAfter: duration.default("15m").describe("age of the last update after which the sensor counts as stale"),
+});
+
+const node = z.strictObject({
+  name: name("node name"),
+  dockerHost: dockerHost.describe("Docker host of the node, as ssh://user@host[:port]"),
+  address: address.describe("address the hub (pull) or LAN reaches the node at"),
+  logAgent: z.enum(["promtail", "alloy"]).default("promtail").describe("log shipper on this node"),
+  edgeAgentImage: image.optional().describe("overrides edgeAgent.image for this node"),
+  cameras: z.array(camera).default([]),
+  sensors: z.array(sensor).default([]),
+});
+
+const site = z.strictObject({
+  name: name("site name"),
+  mode: z.enum(["pull", "push"]).describe("pull: the hub scrapes the nodes; push: nodes run Prometheus in agent mode and remote-write to the hub"),
+  nodes: z.array(node).min(1, "a site needs at least one node"),
+});
+
+const connector = z
+  .strictObject({
+    name: name("connector name"),
+    image: image.describe("the connector's image, run on the hub"),
+    metrics: z.enum(["scrape", "push", "none"]).describe("scrape: the hub scrapes its /metrics; push: it pushes to the pushgateway"),
+    port: port.optional().describe("port its /metrics listens on inside the hub network (required for scrape)"),
+  })
+  .superRefine((conn, ctx) => {
+    if (conn.metrics === "scrape" && conn.port === undefined)
+      ctx.addIssue({ code: "custom", path: ["port"], message: "is required when metrics is scrape" });
+  });
+
+const receiver = z.discriminatedUnion("type", [
+  z.strictObject({
+    name: name("receiver name"),
+    type: z.literal("webhook"),
+    urlVariable: variableName.describe("sensitive Terraform variable holding the webhook URL"),
+  }),
+  z.strictObject({
+    name: name("receiver name"),
+    type: z.literal("email"),
+    to: z.email("must be an email address"),
+    from: z.email("must be an email address"),
+    smarthost: z.string().regex(/^[a-zA-Z0-9.-]+:\d{1,5}$/, "must be host:port"),
+    username: z.string().min(1),
+    passwordVariable: variableName.describe("sensitive Terraform variable holding the SMTP password"),
+  }),
+  z.strictObject({
+    name: name("receiver name"),
+    type: z.literal("pushover"),
+    userKeyVariable: variableName,
+    tokenVariable: variableName,
+  }),
+  z.strictObject({
+    name: name("receiver name"),
+    type: z.literal("msteams"),
+    urlVariable: variableName.describe("sensitive Terraform variable holding the Teams incoming-webhook URL"),
+  }),
+]);
+
+const alerting = z.strictObject({
+  receivers: z.array(receiver).min(1, "at least one receiver is needed"),
+  routes: z
+    .strictObject({
+      critical: z.array(z.string()).min(1, "critical alerts need at least one receiver"),
+      warning: z.array(z.string()).default([]),
+      info: z.array(z.string()).default([]),
+    })
+    .describe("receivers per severity, by name"),
+  heartbeat: z.string().optional().describe("receiver the always-firing Watchdog alert goes to (a dead man's switch)"),
+});
+
+const inventoryShape = z.strictObject({
+  hub,
+  edgeAgent: z.strictObject({ image: image.describe("the operator's edge agent image") }),
+  sites: z.array(site).min(1, "at least one site is needed"),
+  connectors: z.array(connector).default([]),
+  alerting,
+});
+
+export const inventorySchema = inventoryShape
+  .superRefine((inv, ctx) => crossChecks(inv, ctx), { when: () => true })
+  .describe("Observability inventory for a home camera and sensor deployment");
+
+export type Inventory = z.output<typeof inventoryShape>;
+export type Site = Inventory["sites"][number];
+export type EdgeNode = Site["nodes"][number];
+export type Camera = EdgeNode["cameras"][number];
+export type Receiver = Inventory["alerting"]["receivers"][number];
+
+type Issue = { path: (string | number)[]; message: string };
+type Named = { name?: unknown };
+
+const list = (value: unknown): Named[] => (Array.isArray(value) ? value.filter((v) => typeof v === "object" && v !== null) : []);
+const nameOf = (item: Named): string | undefined => (typeof item.name === "string" ? item.name : undefined);
+
+/**
+ * Rules that look at several fields at once. They run even when single fields are
+ * invalid (so every problem is reported in one pass), hence the defensive reads.
+ */
+function crossChecks(inv: Record<string, unknown>, ctx: z.RefinementCtx) {
+  const issues: Issue[] = [];
+  const duplicates = (items: Named[], path: (string | number)[], what: string, scope = "") => {
+    const seen = new Map<string, number>();
+    items.forEach((item, i) => {
+      const itemName = nameOf(item);
+      if (itemName === undefined) return;
+      const first = seen.get(itemName);
+      if (first !== undefined) issues.push({ path: [...path, i, "name"], message: `duplicate ${what} name${scope} (first used at index ${first})` });
+      else seen.set(itemName, i);
+    });
+  };
+
+  const sites = list(inv.sites);
+  duplicates(sites, ["sites"], "site");
+  const stackNames = new Map<string, string>();
+  sites.forEach((site, si) => {
+    const nodes = list((site as { nodes?: unknown }).nodes);
+    duplicates(nodes, ["sites", si, "nodes"], "node", ` in site ${nameOf(site)}`);
+    const cameraOwner = new Map<string, string>();
+    nodes.forEach((node, ni) => {
+      list((node as { cameras?: unknown }).cameras).forEach((camera, ci) => {
+        const cameraName = nameOf(camera);
+        if (cameraName === undefined) return;
+        const owner = cameraOwner.get(cameraName);
+        if (owner !== undefined)
+          issues.push({ path: ["sites", si, "nodes", ni, "cameras", ci, "name"], message: `duplicate camera name in site ${nameOf(site)} (also on node ${owner})` });
+        else cameraOwner.set(cameraName, String(nameOf(node)));
+      });
+      duplicates(list((node as { sensors?: unknown }).sensors), ["sites", si, "nodes", ni, "sensors"], "sensor");
+      // "edge-a-b-c" is site a-b/node c or site a/node b-c: stack names must not collide.
+      const stack = `edge-${nameOf(site)}-${nameOf(node)}`;
+      const other = stackNames.get(stack);
+      if (other !== undefined) issues.push({ path: ["sites", si, "nodes", ni, "name"], message: `gives stack name ${stack}, already used by ${other}` });
+      else if (nameOf(site) !== undefined && nameOf(node) !== undefined) stackNames.set(stack, `site ${nameOf(site)} node ${nameOf(node)}`);
+    });
+  });
+  duplicates(list(inv.connectors), ["connectors"], "connector");
+
+  const alertingConfig = (typeof inv.alerting === "object" && inv.alerting !== null ? inv.alerting : {}) as Record<string, unknown>;
+  const receivers = list(alertingConfig.receivers);
+  duplicates(receivers, ["alerting", "receivers"], "receiver");
+  const defined = new Set(receivers.map(nameOf));
+  const routes = (typeof alertingConfig.routes === "object" && alertingConfig.routes !== null ? alertingConfig.routes : {}) as Record<string, unknown>;
+  for (const severity of ["critical", "warning", "info"]) {
+    const refs = routes[severity];
+    if (!Array.isArray(refs)) continue;
+    refs.forEach((ref, i) => {
+      if (typeof ref === "string" && !defined.has(ref))
+        issues.push({ path: ["alerting", "routes", severity, i], message: "names a receiver that is not defined in alerting.receivers" });
+    });
+  }
+  const heartbeat = alertingConfig.heartbeat;
+  if (typeof heartbeat === "string" && !defined.has(heartbeat))
+    issues.push({ path: ["alerting", "heartbeat"], message: "names a receiver that is not defined in alerting.receivers" });
+
+  for (const issue of issues) ctx.addIssue({ code: "custom", ...issue });
+}
