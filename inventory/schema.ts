@@ -128,7 +128,7 @@ const node = z.strictObject({
 });
 
 const site = z.strictObject({
-  name: name("site name"),
+  name: name("site name").refine((value) => value !== "hub", "is reserved for the hub's own services"),
   mode: z.enum(["pull", "push"]).describe("pull: the hub scrapes the nodes; push: nodes run Prometheus in agent mode and remote-write to the hub"),
   nodes: z.array(node).min(1, "a site needs at least one node"),
 });
@@ -183,6 +183,9 @@ const alerting = z.strictObject({
     })
     .describe("receivers per severity, by name"),
   heartbeat: z.string().optional().describe("receiver the always-firing Watchdog alert goes to (a dead man's switch)"),
+  runbookUrl: z
+    .url({ protocol: /^https?$/, message: "must be an http(s) URL" })
+    .describe("where RUNBOOK.md is published; every alert's runbook_url links to its section there"),
 });
 
 const inventoryShape = z.strictObject({

@@ -1,0 +1,4 @@
+// cdktf's Jest matchers (toHaveResourceWithProperties, ...).
+import { Testing } from "cdktf";
+
+Testing.setupJest();

@@ -1,0 +1,103 @@
+import { toYaml } from "../constructs/config/yaml";
+import { AlertRule, RuleFile, RuleGroup } from "./types";
+
+const LABEL_TEMPLATE = /\{\{\s*\$labels\.([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g;
+
+/** Anchor of an alert's section in RUNBOOK.md (GitHub's heading slug of the alert name). */
+export const runbookAnchor = (alert: string) => alert.toLowerCase();
+
+/**
+ * Renders a rule file (Prometheus, or Loki's ruler, which reads the same format).
+ * Annotations may only template `{{ $labels.x }}` so tests can predict them.
+ */
+export function renderRuleGroups(groups: readonly RuleGroup[], runbookUrl: string): string {
+  return toYaml({
+    groups: groups.map((group) => ({
+      name: group.name,
+      rules: group.rules.map((rule) => ({
+        alert: rule.alert,
+        expr: rule.expr,
+        ...(rule.for ? { for: rule.for } : {}),
+        labels: { severity: rule.severity },
+        annotations: annotationsOf(rule, runbookUrl),
+      })),
+    })),
+  });
+}
+
+function annotationsOf(rule: AlertRule, runbookUrl: string): Record<string, string> {
+  for (const text of [rule.summary, rule.description]) {
+    const leftover = text.replace(LABEL_TEMPLATE, "");
+    if (leftover.includes("{{")) throw new Error(`alert-rules: ${rule.alert}: annotations may only use {{ $labels.name }} templates, got ${JSON.stringify(text)}`);
+  }
+  return { summary: rule.summary, description: rule.description, runbook_url: `${runbookUrl}#${runbookAnchor(rule.alert)}` };
+}
+
+/** Renders the `promtool test rules` file for a rule file that sits next to it as `ruleFilePath`. */
+export function renderRuleTests(file: RuleFile, ruleFilePath: string, runbookUrl: string): string {
+  const rules = new Map(file.groups.flatMap((g) => g.rules).map((r) => [r.alert, r]));
+  return toYaml({
+    rule_files: [ruleFilePath],
+    evaluation_interval: "1m",
+    tests: file.tests.map((test) => ({
+      name: test.name,
+      interval: `${test.intervalSeconds}s`,
+      input_series: test.inputSeries.map((s) => ({ series: s.series, values: s.values })),
+      alert_rule_test: test.expect.map((e) => {
+        const rule = rules.get(e.alertname);
+        if (!rule) throw new Error(`alert-rules/${file.fileName}: test "${test.name}" expects unknown alert ${e.alertname}`);
+        return {
+          eval_time: e.evalTime,
+          alertname: e.alertname,
+          exp_alerts: e.alerts.map((labels) => ({
+            exp_labels: { ...labels, severity: rule.severity },
+            exp_annotations: expandAnnotations(annotationsOf(rule, runbookUrl), labels),
+          })),
+        };
+      }),
+    })),
+  });
+}
+
+function expandAnnotations(annotations: Record<string, string>, labels: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(annotations).map(([k, v]) => [k, v.replace(LABEL_TEMPLATE, (_, name: string) => labels[name] ?? "")]));
+}
+
+/** RUNBOOK.md: one section per alert, generated from the rule definitions. */
+export function renderRunbook(files: readonly { fileName: string; groups: readonly RuleGroup[] }[]): string {
+  const lines = [
+    "# Runbook",
+    "",
+    "<!-- Generated from alert-rules/ by `npm run synth`. Do not edit: change the rule definitions. -->",
+    "",
+    "Every alert's `runbook_url` points at its section here.",
+    "",
+  ];
+  for (const file of files) {
+    for (const group of file.groups) {
+      for (const rule of group.rules) {
+        lines.push(
+          `## ${rule.alert}`,
+          "",
+          `Severity: **${rule.severity}**. Rule group \`${group.name}\` in \`${file.fileName}\`.`,
+          "",
+          `**Symptom.** ${rule.runbook.symptom}`,
+          "",
+          "**Checks.**",
+          "",
+          ...rule.runbook.checks.map((c, i) => `${i + 1}. ${c}`),
+          "",
+          "**Remediation.**",
+          "",
+          ...rule.runbook.remediation.map((r, i) => `${i + 1}. ${r}`),
+          "",
+          "```promql",
+          rule.expr,
+          "```",
+          "",
+        );
+      }
+    }
+  }
+  return lines.join("\n");
+}

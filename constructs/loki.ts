@@ -1,0 +1,74 @@
+import { Construct } from "constructs";
+import { IMAGES } from "../versions";
+import { renderLokiConfig, SINGLE_TENANT } from "./config/loki-config";
+import { HostBinding, HostContext, publishedPorts } from "./common-props";
+import { DockerService, ServiceFile } from "./docker-service";
+import { PORTS } from "./ports";
+import { PropProblems } from "./validation";
+import type { RuleFileContent } from "./prometheus";
+
+export interface LokiProps extends HostContext {
+  /** Whole days, e.g. "31d". @default "31d" */
+  readonly retentionPeriod?: string;
+  /** Where the ruler sends log alerts, as host:port on the stack network. */
+  readonly alertmanagerAddress: string;
+  /** @default - not published on the host */
+  readonly publish?: HostBinding;
+  /** @default 1024 */
+  readonly memoryMb?: number;
+}
+
+const RULES_DIR = "/etc/loki/rules";
+
+/** Loki single binary on filesystem storage, with compactor retention and a ruler. */
+export class Loki extends Construct {
+  public readonly retentionPeriod: string;
+  public readonly service: DockerService;
+  /** Push/query URL on the stack network. */
+  public readonly url = `http://loki:${PORTS.loki}`;
+  private readonly ruleFiles = new Map<string, RuleFileContent>();
+
+  constructor(scope: Construct, id: string, props: LokiProps) {
+    super(scope, id);
+    this.retentionPeriod = props.retentionPeriod ?? "31d";
+    const memoryMb = props.memoryMb ?? 1024;
+    new PropProblems(this)
+      .require(/^(?:\d+[dw])+$/.test(this.retentionPeriod), "retentionPeriod", "must be whole days or weeks (Loki's index period is 24h)", this.retentionPeriod)
+      .range("memoryMb", memoryMb, 128, 1048576)
+      .throwIfAny();
+
+    const config = renderLokiConfig({
+      httpPort: PORTS.loki,
+      retentionPeriod: this.retentionPeriod,
+      alertmanagerUrl: `http://${props.alertmanagerAddress}`,
+      dataDir: "/loki",
+      rulesDir: RULES_DIR,
+    });
+    this.service = new DockerService(this, "service", {
+      serviceName: "loki",
+      image: IMAGES.loki,
+      network: props.network,
+      secrets: props.secrets,
+      memoryMb,
+      command: ["-config.file=/etc/loki/loki.yaml"],
+      // The image is distroless (no shell, no HTTP client), so Docker cannot probe
+      // it; Prometheus scrapes Loki and PrometheusTargetDown fires if it stops.
+      healthcheck: null,
+      dataVolumes: [{ name: "data", containerPath: "/loki" }],
+      ports: publishedPorts(props.publish, PORTS.loki),
+      stopTimeoutSeconds: 60,
+      files: (): ServiceFile[] => [
+        { containerPath: "/etc/loki/loki.yaml", renderedName: "loki.yaml", content: config },
+        ...[...this.ruleFiles.values()]
+          .sort((a, b) => a.fileName.localeCompare(b.fileName))
+          .map((f) => ({ containerPath: `${RULES_DIR}/${SINGLE_TENANT}/${f.fileName}`, renderedName: `rules/${SINGLE_TENANT}/${f.fileName}`, content: f.content })),
+      ],
+    });
+  }
+
+  /** Adds a ruler rule file (LogQL alerts); file names are unique. */
+  addRuleFile(file: RuleFileContent): void {
+    if (this.ruleFiles.has(file.fileName)) throw new Error(`${this.node.path}: duplicate rule file ${JSON.stringify(file.fileName)}`);
+    this.ruleFiles.set(file.fileName, file);
+  }
+}

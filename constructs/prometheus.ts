@@ -1,0 +1,116 @@
+import { Construct } from "constructs";
+import { IMAGES } from "../versions";
+import { renderPrometheusConfig, ScrapeJob } from "./config/prometheus-config";
+import { HostBinding, HostContext, publishedPorts } from "./common-props";
+import { DockerService, ServiceFile } from "./docker-service";
+import { PORTS } from "./ports";
+import { PropProblems } from "./validation";
+
+export interface RuleFileContent {
+  /** File name under rules/. */
+  readonly fileName: string;
+  readonly content: string;
+}
+
+export interface PrometheusProps extends HostContext {
+  /** @default "30d" */
+  readonly retentionTime?: string;
+  /** @default "40GB" */
+  readonly retentionSize?: string;
+  /** @default 30 */
+  readonly scrapeIntervalSeconds?: number;
+  /** @default 30 */
+  readonly evaluationIntervalSeconds?: number;
+  /** Alertmanager host:port addresses on the stack network. @default [] */
+  readonly alertmanagers?: string[];
+  /** Accept samples from edge agents (push sites). @default false */
+  readonly acceptRemoteWrite?: boolean;
+  /** @default - not published on the host */
+  readonly publish?: HostBinding;
+  /** @default 2048 */
+  readonly memoryMb?: number;
+}
+
+const CONFIG_DIR = "/etc/prometheus";
+
+/** Prometheus server: persistent TSDB, reloadable config (`/-/reload`), alert rules. */
+export class Prometheus extends Construct {
+  public readonly retentionTime: string;
+  public readonly retentionSize: string;
+  public readonly scrapeIntervalSeconds: number;
+  public readonly evaluationIntervalSeconds: number;
+  public readonly acceptRemoteWrite: boolean;
+  public readonly service: DockerService;
+  private readonly scrapeJobs = new Map<string, ScrapeJob>();
+  private readonly ruleFiles = new Map<string, RuleFileContent>();
+  private readonly alertmanagers: string[];
+
+  constructor(scope: Construct, id: string, props: PrometheusProps) {
+    super(scope, id);
+    this.retentionTime = props.retentionTime ?? "30d";
+    this.retentionSize = props.retentionSize ?? "40GB";
+    this.scrapeIntervalSeconds = props.scrapeIntervalSeconds ?? 30;
+    this.evaluationIntervalSeconds = props.evaluationIntervalSeconds ?? 30;
+    this.acceptRemoteWrite = props.acceptRemoteWrite ?? false;
+    this.alertmanagers = props.alertmanagers ?? [];
+    const memoryMb = props.memoryMb ?? 2048;
+    new PropProblems(this)
+      .duration("retentionTime", this.retentionTime)
+      .size("retentionSize", this.retentionSize)
+      .range("scrapeIntervalSeconds", this.scrapeIntervalSeconds, 1, 3600)
+      .range("evaluationIntervalSeconds", this.evaluationIntervalSeconds, 1, 3600)
+      .range("memoryMb", memoryMb, 64, 1048576)
+      .throwIfAny();
+
+    this.service = new DockerService(this, "service", {
+      serviceName: "prometheus",
+      image: IMAGES.prometheus,
+      network: props.network,
+      secrets: props.secrets,
+      memoryMb,
+      command: [
+        `--config.file=${CONFIG_DIR}/prometheus.yml`,
+        "--storage.tsdb.path=/prometheus",
+        `--storage.tsdb.retention.time=${this.retentionTime}`,
+        `--storage.tsdb.retention.size=${this.retentionSize}`,
+        `--web.listen-address=:${PORTS.prometheus}`,
+        // POST /-/reload picks up a new config without a restart.
+        "--web.enable-lifecycle",
+        ...(this.acceptRemoteWrite ? ["--web.enable-remote-write-receiver"] : []),
+      ],
+      healthcheck: ["wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${PORTS.prometheus}/-/healthy`],
+      dataVolumes: [{ name: "data", containerPath: "/prometheus" }],
+      ports: publishedPorts(props.publish, PORTS.prometheus),
+      stopTimeoutSeconds: 120,
+      files: () => this.renderFiles(),
+    });
+  }
+
+  /** Adds a scrape job; job names are unique. */
+  addScrapeJob(job: ScrapeJob): void {
+    if (this.scrapeJobs.has(job.name)) throw new Error(`${this.node.path}: duplicate scrape job ${JSON.stringify(job.name)}`);
+    this.scrapeJobs.set(job.name, job);
+  }
+
+  /** Adds a rule file (rendered elsewhere, e.g. from alert-rules/); file names are unique. */
+  addRuleFile(file: RuleFileContent): void {
+    if (this.ruleFiles.has(file.fileName)) throw new Error(`${this.node.path}: duplicate rule file ${JSON.stringify(file.fileName)}`);
+    this.ruleFiles.set(file.fileName, file);
+  }
+
+  private renderFiles(): ServiceFile[] {
+    const byName = <T>(m: Map<string, T>) => [...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v);
+    const config = renderPrometheusConfig({
+      scrapeIntervalSeconds: this.scrapeIntervalSeconds,
+      evaluationIntervalSeconds: this.evaluationIntervalSeconds,
+      // Relative to the config file, so the same file validates in rendered/ and runs in the container.
+      ruleFiles: this.ruleFiles.size > 0 ? ["rules/*.yml"] : [],
+      alertmanagers: this.alertmanagers,
+      scrapeJobs: byName(this.scrapeJobs),
+    });
+    return [
+      { containerPath: `${CONFIG_DIR}/prometheus.yml`, renderedName: "prometheus.yml", content: config },
+      ...byName(this.ruleFiles).map((f) => ({ containerPath: `${CONFIG_DIR}/rules/${f.fileName}`, renderedName: `rules/${f.fileName}`, content: f.content })),
+    ];
+  }
+}

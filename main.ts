@@ -1,0 +1,30 @@
+// Entry point of `npm run synth` and of cdktf's `app` command: validates the
+// inventory, synthesizes every stack into cdktf.out/ and writes the review copy
+// of every generated config file to rendered/, plus RUNBOOK.md.
+import { writeFileSync } from "node:fs";
+import { App } from "cdktf";
+import { InventoryError, loadInventory } from "./inventory/load";
+import { defineStacks, runbook } from "./stacks/app";
+import { renderedFiles, writeRenderedFiles } from "./stacks/rendered-files";
+
+const inventoryFile = process.env.INVENTORY ?? "inventory/sites.yaml";
+const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
+const renderedDir = process.env.RENDERED_DIR ?? "rendered";
+
+try {
+  // Everything is validated and built in memory before the first file is written.
+  const inventory = loadInventory(inventoryFile);
+  const app = new App({ outdir });
+  defineStacks(app, inventory);
+  const files = renderedFiles(app);
+  app.synth();
+  writeRenderedFiles(renderedDir, files);
+  if (!process.env.RENDERED_DIR) writeFileSync("RUNBOOK.md", runbook());
+} catch (err) {
+  // An invalid inventory is the operator's input, not a crash: print it plainly.
+  if (err instanceof InventoryError) {
+    console.error(err.message);
+    process.exit(1);
+  }
+  throw err;
+}

@@ -1,0 +1,29 @@
+import type { ScrapeJob } from "../constructs/config/prometheus-config";
+import { PORTS } from "../constructs/ports";
+import type { Inventory } from "../inventory/schema";
+
+/** `site` and `node` of the services that run on the hub itself. */
+export const HUB_LABELS = { site: "hub", node: "hub" } as const;
+
+/**
+ * The hub Prometheus's scrape jobs: the hub's own services, and every node of a
+ * `pull` site. Every target carries `site`, `node` and `service` labels.
+ */
+export function hubScrapeJobs(inv: Inventory, nodeExporterAddress: string): ScrapeJob[] {
+  const onHub = (service: string, address: string) => ({ address, labels: { ...HUB_LABELS, service } });
+  const pullNodes = inv.sites.filter((s) => s.mode === "pull").flatMap((site) => site.nodes.map((node) => ({ site, node })));
+  const onNodes = (service: string, port: number) =>
+    pullNodes.map(({ site, node }) => ({ address: `${node.address}:${port}`, labels: { site: site.name, node: node.name, service } }));
+
+  return [
+    { name: "prometheus", targets: [onHub("prometheus", `localhost:${PORTS.prometheus}`)] },
+    { name: "alertmanager", targets: [onHub("alertmanager", `alertmanager:${PORTS.alertmanager}`)] },
+    { name: "loki", targets: [onHub("loki", `loki:${PORTS.loki}`)] },
+    { name: "grafana", targets: [onHub("grafana", `grafana:${PORTS.grafana}`)] },
+    // Pushed series keep the job/instance labels their pusher gave them.
+    { name: "pushgateway", honorLabels: true, targets: [onHub("pushgateway", `pushgateway:${PORTS.pushgateway}`)] },
+    { name: "tapo-camera-mcp", targets: [onHub("tapo-camera-mcp", `tapo-camera-mcp:${PORTS.cameraHub}`)] },
+    { name: "node-exporter", targets: [onHub("node-exporter", nodeExporterAddress), ...onNodes("node-exporter", PORTS.nodeExporter)] },
+    ...(pullNodes.length > 0 ? [{ name: "edge-agent", targets: onNodes("edge-agent", PORTS.edgeAgent) }] : []),
+  ];
+}

@@ -1,0 +1,76 @@
+import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
+import { Network } from "@cdktf/provider-docker/lib/network";
+import { TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { logAlertRules, renderRuleGroups, stackHealthRules } from "../alert-rules";
+import { Alertmanager, CameraHub, Grafana, Loki, NodeExporter, Prometheus, Pushgateway, SecretVariables } from "../constructs";
+import type { Inventory } from "../inventory/schema";
+import { hubScrapeJobs } from "./hub-scrape-jobs";
+
+export interface HubStackProps {
+  readonly inventory: Inventory;
+}
+
+/** The hub: metrics, alerting, logs, dashboards and the camera hub, on one Docker host. */
+export class HubStack extends TerraformStack {
+  public readonly prometheus: Prometheus;
+  public readonly alertmanager: Alertmanager;
+  public readonly loki: Loki;
+  public readonly grafana: Grafana;
+
+  constructor(scope: Construct, id: string, props: HubStackProps) {
+    super(scope, id);
+    const { hub, alerting } = props.inventory;
+
+    new DockerProvider(this, "docker", { host: hub.dockerHost, sshOpts: ["-o", "BatchMode=yes"] });
+    const network = new Network(this, "network", { name: "observability", driver: "bridge" });
+    const secrets = new SecretVariables(this, "secrets");
+    const context = { network, secrets };
+
+    this.alertmanager = new Alertmanager(this, "alertmanager", {
+      ...context,
+      publish: hub.publish.alertmanager,
+      config: {
+        receivers: alerting.receivers,
+        routes: alerting.routes,
+        heartbeat: alerting.heartbeat,
+        groupWaitSeconds: 30,
+        groupIntervalSeconds: 300,
+        repeatIntervalHours: 4,
+        heartbeatIntervalSeconds: 60,
+      },
+    });
+
+    this.prometheus = new Prometheus(this, "prometheus", {
+      ...context,
+      retentionTime: hub.retention.metrics,
+      retentionSize: hub.retention.metricsSize,
+      alertmanagers: [this.alertmanager.address],
+      acceptRemoteWrite: props.inventory.sites.some((s) => s.mode === "push"),
+      publish: hub.publish.prometheus,
+    });
+    const stackHealth = stackHealthRules();
+    this.prometheus.addRuleFile({ fileName: stackHealth.fileName, content: renderRuleGroups(stackHealth.groups, alerting.runbookUrl) });
+
+    this.loki = new Loki(this, "loki", {
+      ...context,
+      retentionPeriod: hub.retention.logs,
+      alertmanagerAddress: this.alertmanager.address,
+      publish: hub.publish.loki,
+    });
+    const logAlerts = logAlertRules();
+    this.loki.addRuleFile({ fileName: logAlerts.fileName, content: renderRuleGroups(logAlerts.groups, alerting.runbookUrl) });
+
+    this.grafana = new Grafana(this, "grafana", { ...context, publish: hub.publish.grafana });
+    new Pushgateway(this, "pushgateway", { ...context, publish: hub.publish.pushgateway });
+    // node_exporter shares the host network, so it binds the address itself.
+    const nodeExporter = new NodeExporter(this, "node-exporter", {
+      ...context,
+      listenAddress: hub.publish.nodeExporter?.address ?? hub.address,
+      port: hub.publish.nodeExporter?.port,
+    });
+    new CameraHub(this, "camera-hub", { ...context, image: hub.cameraHub.image, publish: hub.publish.cameraHub });
+
+    for (const job of hubScrapeJobs(props.inventory, nodeExporter.address)) this.prometheus.addScrapeJob(job);
+  }
+}

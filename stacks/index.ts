@@ -1,0 +1,2 @@
+export * from "./hub-scrape-jobs";
+export * from "./hub-stack";

@@ -1,0 +1,19 @@
+// Every image the stacks run, pinned by tag. An upgrade is a one-line diff here.
+// Tags were checked against each project's releases (Nov 2026). Digests are not
+// pinned: the ones seen in public repositories could not be verified against a
+// registry from CI; README "Images" says how to add them.
+export const IMAGES = {
+  /** 3.13 is the long-term-support line (supported to mid-2027). */
+  prometheus: "prom/prometheus:v3.13.4",
+  alertmanager: "prom/alertmanager:v0.34.1",
+  loki: "grafana/loki:3.7.8",
+  /** Last Promtail image: Promtail reached end of life on 2026-03-02. */
+  promtail: "grafana/promtail:3.6.11",
+  alloy: "grafana/alloy:v1.20.1",
+  grafana: "grafana/grafana:13.2.3",
+  nodeExporter: "prom/node-exporter:v1.12.1",
+  blackboxExporter: "prom/blackbox-exporter:v0.29.0",
+  pushgateway: "prom/pushgateway:v1.11.4",
+} as const;
+
+export type ImageName = keyof typeof IMAGES;
