@@ -1,8 +1,10 @@
 // Entry point of `npm run synth` and of cdktf's `app` command: validates the
 // inventory, synthesizes every stack into cdktf.out/ and writes the review copy
-// of every generated config file to rendered/, plus RUNBOOK.md.
+// of every generated config file to rendered/, plus RUNBOOK.md and the
+// inventory's JSON Schema.
 import { writeFileSync } from "node:fs";
 import { App } from "cdktf";
+import { inventoryJsonSchema } from "./inventory/json-schema";
 import { InventoryError, loadInventory } from "./inventory/load";
 import { defineStacks, runbook } from "./stacks/app";
 import { renderedFiles, writeRenderedFiles } from "./stacks/rendered-files";
@@ -19,7 +21,11 @@ try {
   const files = renderedFiles(app);
   app.synth();
   writeRenderedFiles(renderedDir, files);
-  if (!process.env.RENDERED_DIR) writeFileSync("RUNBOOK.md", runbook());
+  if (!process.env.RENDERED_DIR) {
+    // Committed documents generated from code; tests fail when they are stale.
+    writeFileSync("RUNBOOK.md", runbook());
+    writeFileSync("inventory/inventory.schema.json", inventoryJsonSchema());
+  }
 } catch (err) {
   // An invalid inventory is the operator's input, not a crash: print it plainly.
   if (err instanceof InventoryError) {

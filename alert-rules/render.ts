@@ -64,7 +64,7 @@ function expandAnnotations(annotations: Record<string, string>, labels: Readonly
 }
 
 /** RUNBOOK.md: one section per alert, generated from the rule definitions. */
-export function renderRunbook(files: readonly { fileName: string; groups: readonly RuleGroup[] }[]): string {
+export function renderRunbook(files: readonly { fileName: string; language: "promql" | "logql"; groups: readonly RuleGroup[] }[]): string {
   const lines = [
     "# Runbook",
     "",
@@ -91,7 +91,7 @@ export function renderRunbook(files: readonly { fileName: string; groups: readon
           "",
           ...rule.runbook.remediation.map((r, i) => `${i + 1}. ${r}`),
           "",
-          "```promql",
+          "```" + file.language,
           rule.expr,
           "```",
           "",

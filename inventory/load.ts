@@ -31,7 +31,10 @@ export function parseInventory(text: string, file: string): Inventory {
   if (doc.errors.length > 0) {
     throw new InventoryError(
       file,
-      doc.errors.map((e) => `${file}:${e.linePos?.[0].line ?? 1}:${e.linePos?.[0].col ?? 1} ${e.message.split("\n")[0]}`),
+      doc.errors.map((e) => {
+        const { line, col } = lines.linePos(e.pos[0]);
+        return `${file}:${line}:${col} ${e.message.split("\n")[0]}`;
+      }),
     );
   }
   const result = inventorySchema.safeParse(doc.toJS());

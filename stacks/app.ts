@@ -11,7 +11,7 @@ export function defineStacks(app: App, inventory: Inventory): { hub: HubStack } 
 /** RUNBOOK.md, generated from the alert rule definitions. */
 export function runbook(): string {
   return renderRunbook([
-    { fileName: `prometheus rules/${stackHealthRules().fileName}`, groups: stackHealthRules().groups },
-    { fileName: `loki rules/${logAlertRules().fileName}`, groups: logAlertRules().groups },
+    { fileName: `prometheus rules/${stackHealthRules().fileName}`, language: "promql", groups: stackHealthRules().groups },
+    { fileName: `loki rules/${logAlertRules().fileName}`, language: "logql", groups: logAlertRules().groups },
   ]);
 }
