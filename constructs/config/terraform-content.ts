@@ -30,7 +30,8 @@ export function toTerraformContent(text: string, resolveSecret: (name: string) =
 }
 
 function escapeTemplate(text: string): string {
-  return text.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+  // Function replacements: in a replacement string "$$" would collapse to "$".
+  return text.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
 }
 
 /** Harmless stand-ins for secrets, so tools can validate a file that carries placeholders. */

@@ -1,0 +1,289 @@
+// Synth benchmark: how wall time, peak memory and output size grow with the
+// number of sites. `npm run bench` (sizes 1 10 100 500) or
+// `node dist/scripts/bench.js 1 10` after a build.
+//
+// Every measured synth is a fresh `node dist/main.js`, exactly as cdktf runs it.
+// A second mode, `--breakdown <inventory> <outdir> [renderedDir]`, replays main.ts
+// step by step in its own fresh process and times each step.
+//
+// Only node: built-ins are imported eagerly. yaml, zod, cdktf and the project's
+// modules are required lazily, so that in --breakdown mode their load time is
+// measured cold rather than paid before the first timer starts.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import type { Inventory } from "../inventory/schema";
+
+/** Project root: this file runs as dist/scripts/bench.js. */
+const ROOT = resolve(__dirname, "..", "..");
+const MAIN_JS = join(ROOT, "dist", "main.js");
+const DEFAULT_SIZES = [1, 10, 100, 500];
+const RUNS_PER_SIZE = 3;
+const BREAKDOWN_SITES = 100;
+const MiB = 1024 * 1024;
+
+/** A failure to report plainly (no stack trace) before exiting non-zero. */
+class BenchError extends Error {}
+
+// ---------------------------------------------------------------------------
+// Inventory generation
+
+/**
+ * The example inventory with `count` generated sites. Names are unique and valid
+ * (`site-<i>` / `n1`, `n2` / `cam-<node>-<k>`), so every `edge-<site>-<node>`
+ * stack name is distinct; addresses are 10.<i / 256>.<i % 256>.<host>.
+ */
+function generateInventory(base: Record<string, unknown>, count: number): Record<string, unknown> {
+  if (count > 65536) throw new BenchError(`at most 65536 sites fit the 10.x.y.z address plan, got ${count}`);
+  const probes = ["icmp", "tcp", "http"] as const;
+  const sites = Array.from({ length: count }, (_, i) => {
+    const net = `10.${Math.floor(i / 256)}.${i % 256}`;
+    return {
+      name: `site-${i + 1}`,
+      mode: i % 2 === 0 ? "pull" : "push",
+      nodes: [1, 2].map((n) => ({
+        name: `n${n}`,
+        dockerHost: `ssh://pi@${net}.${10 + n}`,
+        address: `${net}.${10 + n}`,
+        logAgent: n === 1 ? "promtail" : "alloy",
+        cameras: [1, 2].map((k) => {
+          const probe = probes[(i + 2 * n + k) % probes.length];
+          const camera = { name: `cam-n${n}-${k}`, address: `${net}.${100 + 10 * n + k}`, probe };
+          if (probe === "tcp") return { ...camera, port: 554 };
+          if (probe === "http") return { ...camera, port: 80, path: "/onvif/device_service" };
+          return camera;
+        }),
+        sensors: [{ name: `temp-n${n}`, kind: "temperature", staleAfter: "15m" }],
+      })),
+    };
+  });
+  return { ...base, sites };
+}
+
+/** Writes the inventory for `count` sites and checks it against the real schema first. */
+function writeInventory(base: Record<string, unknown>, count: number, file: string): void {
+  const { stringify } = require("yaml") as typeof import("yaml");
+  const { parseInventory, InventoryError } = require("../inventory/load") as typeof import("../inventory/load");
+  const text = stringify(generateInventory(base, count));
+  try {
+    parseInventory(text, file);
+  } catch (err) {
+    if (err instanceof InventoryError) throw new BenchError(`the generated ${count}-site inventory is invalid (bug in scripts/bench.ts):\n${err.message}`);
+    throw err;
+  }
+  writeFileSync(file, text);
+}
+
+// ---------------------------------------------------------------------------
+// Measured runs
+
+interface RunResult {
+  wallSeconds: number;
+  maxRssKiB: number;
+}
+
+interface SizeResult {
+  sites: number;
+  stacks: number;
+  medianWallSeconds: number;
+  peakRssKiB: number;
+  cdkTfJsonBytes: number;
+  renderedFiles: number;
+}
+
+/** One fresh `node dist/main.js`; throws with the child's stderr if the synth fails. */
+function runMain(env: Record<string, string>, preload: string, rssFile: string, label: string): RunResult {
+  rmSync(rssFile, { force: true });
+  const start = process.hrtime.bigint();
+  const child = spawnSync(process.execPath, ["--require", preload, MAIN_JS], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, BENCH_RSS_FILE: rssFile },
+    encoding: "utf8",
+    maxBuffer: 64 * MiB,
+  });
+  const wallSeconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (child.error) throw new BenchError(`${label}: cannot run node dist/main.js: ${child.error.message}`);
+  if (child.status !== 0) {
+    const how = child.signal ? `killed by ${child.signal}` : `exit code ${child.status}`;
+    throw new BenchError(`${label}: node dist/main.js failed (${how}). stderr:\n${child.stderr}${child.stdout ? `\nstdout:\n${child.stdout}` : ""}`);
+  }
+  if (!existsSync(rssFile)) throw new BenchError(`${label}: the child exited without writing its peak RSS to ${rssFile}`);
+  return { wallSeconds, maxRssKiB: Number(readFileSync(rssFile, "utf8")) };
+}
+
+function countFiles(dir: string): number {
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).length;
+}
+
+/** Stack count and total cdk.tf.json size of a synthesized outdir. */
+function synthOutput(outdir: string): { stacks: number; bytes: number } {
+  const stacksDir = join(outdir, "stacks");
+  const stacks = readdirSync(stacksDir, { withFileTypes: true }).filter((entry) => entry.isDirectory());
+  const bytes = stacks.reduce((sum, stack) => {
+    const file = join(stacksDir, stack.name, "cdk.tf.json");
+    return sum + (existsSync(file) ? statSync(file).size : 0);
+  }, 0);
+  return { stacks: stacks.length, bytes };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function benchSize(tmp: string, inventory: string, sites: number, preload: string): SizeResult {
+  const outdir = join(tmp, `out-${sites}`);
+  const renderedDir = join(tmp, `rendered-${sites}`);
+  const runs: RunResult[] = [];
+  for (let run = 1; run <= RUNS_PER_SIZE; run++) {
+    // Each run starts from nothing, as a first synth on a clean checkout would.
+    rmSync(outdir, { recursive: true, force: true });
+    rmSync(renderedDir, { recursive: true, force: true });
+    const env = { INVENTORY: inventory, CDKTF_OUTDIR: outdir, RENDERED_DIR: renderedDir };
+    runs.push(runMain(env, preload, join(tmp, "rss"), `${sites} sites, run ${run}`));
+    process.stderr.write(`  ${sites} sites, run ${run}/${RUNS_PER_SIZE}: ${runs[runs.length - 1].wallSeconds.toFixed(2)} s\n`);
+  }
+  const { stacks, bytes } = synthOutput(outdir);
+  return {
+    sites,
+    stacks,
+    medianWallSeconds: median(runs.map((r) => r.wallSeconds)),
+    peakRssKiB: Math.max(...runs.map((r) => r.maxRssKiB)),
+    cdkTfJsonBytes: bytes,
+    renderedFiles: countFiles(renderedDir),
+  };
+}
+
+function printTable(results: SizeResult[]): void {
+  console.log("| sites | stacks | median wall s | peak RSS MiB | cdk.tf.json MiB | rendered files |");
+  console.log("|------:|-------:|--------------:|-------------:|----------------:|---------------:|");
+  for (const r of results) {
+    const cells = [r.sites, r.stacks, r.medianWallSeconds.toFixed(2), (r.peakRssKiB / 1024).toFixed(1), (r.cdkTfJsonBytes / MiB).toFixed(3), r.renderedFiles];
+    console.log(`| ${cells.join(" | ")} |`);
+  }
+  const bySize = [...results].sort((a, b) => a.sites - b.sites);
+  if (bySize.length < 2) return;
+  const [small, large] = bySize.slice(-2);
+  const extra = large.sites - small.sites;
+  if (extra === 0) return;
+  const msPerSite = ((large.medianWallSeconds - small.medianWallSeconds) * 1000) / extra;
+  const kibRssPerSite = (large.peakRssKiB - small.peakRssKiB) / extra;
+  const kibJsonPerSite = (large.cdkTfJsonBytes - small.cdkTfJsonBytes) / 1024 / extra;
+  console.log(
+    `\nMarginal cost per site between ${small.sites} and ${large.sites} sites: ${msPerSite.toFixed(2)} ms wall, ` +
+      `${kibRssPerSite.toFixed(1)} KiB peak RSS, ${kibJsonPerSite.toFixed(2)} KiB cdk.tf.json`,
+  );
+}
+
+// ---------------------------------------------------------------------------
+// Breakdown mode: main.ts's steps, timed one by one in a fresh process
+
+function breakdown(inventoryFile: string, outdir: string, renderedDir: string): void {
+  const steps: { step: string; ms: number; modules: number }[] = [];
+  // performance.now() counts from process start, so this is Node's own boot time.
+  steps.push({ step: "node startup (until bench.js runs)", ms: performance.now(), modules: 0 });
+  const time = <T>(step: string, fn: () => T): T => {
+    const modulesBefore = Object.keys(require.cache).length;
+    const start = performance.now();
+    const result = fn();
+    steps.push({ step, ms: performance.now() - start, modules: Object.keys(require.cache).length - modulesBefore });
+    return result;
+  };
+
+  // Same order as main.ts's imports, so each step loads only what is new to it.
+  const { App } = time("require cdktf (+ constructs)", () => require("cdktf") as typeof import("cdktf"));
+  const { loadInventory } = time("require inventory/load (yaml, zod, schema)", () => require("../inventory/load") as typeof import("../inventory/load"));
+  const { defineStacks } = time("require stacks/app (provider modules, constructs, alert rules)", () => require("../stacks/app") as typeof import("../stacks/app"));
+  const rendered = time("require stacks/rendered-files", () => require("../stacks/rendered-files") as typeof import("../stacks/rendered-files"));
+  const providerModules = Object.keys(require.cache).filter((path) => path.includes(`${join("node_modules", "@cdktf", "provider-docker")}`)).length;
+
+  const inventory: Inventory = time("load + validate inventory (loadInventory -> parseInventory)", () => loadInventory(inventoryFile));
+  const app = time("construct stacks (new App + defineStacks)", () => {
+    const app = new App({ outdir });
+    defineStacks(app, inventory);
+    return app;
+  });
+  // renderedFiles runs before synth and the write after it, as in main.ts.
+  const renderStart = performance.now();
+  const files = rendered.renderedFiles(app);
+  const renderCollectMs = performance.now() - renderStart;
+  time("app.synth() (JSON writing)", () => app.synth());
+  time("renderedFiles() + writeRenderedFiles()", () => rendered.writeRenderedFiles(renderedDir, files));
+  steps[steps.length - 1].ms += renderCollectMs;
+
+  const sites = inventory.sites.length;
+  console.log(`Breakdown, ${sites} sites, one cold process (${providerModules} @cdktf/provider-docker modules loaded, ${files.size} rendered files):\n`);
+  console.log("| step | ms | modules loaded |");
+  console.log("|------|---:|---------------:|");
+  for (const s of steps) console.log(`| ${s.step} | ${s.ms.toFixed(1)} | ${s.modules} |`);
+  console.log(`| **total** | ${steps.reduce((sum, s) => sum + s.ms, 0).toFixed(1)} | ${Object.keys(require.cache).length} |`);
+}
+
+// ---------------------------------------------------------------------------
+
+function parseSizes(args: string[]): number[] {
+  if (args.length === 0) return DEFAULT_SIZES;
+  return args.map((arg) => {
+    const n = Number(arg);
+    if (!Number.isInteger(n) || n < 1) throw new BenchError(`site counts must be positive integers, got ${JSON.stringify(arg)}`);
+    return n;
+  });
+}
+
+function bench(args: string[]): void {
+  const sizes = parseSizes(args);
+  if (!existsSync(MAIN_JS)) throw new BenchError(`${MAIN_JS} does not exist: build first (npm run build)`);
+  const { parse } = require("yaml") as typeof import("yaml");
+  const base = parse(readFileSync(join(ROOT, "inventory", "sites.yaml"), "utf8")) as Record<string, unknown>;
+
+  const tmp = mkdtempSync(join(tmpdir(), "bench-"));
+  try {
+    // Loaded with --require into every measured child: records its peak RSS (KiB) on exit.
+    const preload = join(tmp, "rss-preload.js");
+    writeFileSync(
+      preload,
+      "process.on('exit', () => require('fs').writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n",
+    );
+    const inventories = new Map<number, string>();
+    for (const sites of new Set([...sizes, BREAKDOWN_SITES])) {
+      const file = join(tmp, `inventory-${sites}.yaml`);
+      writeInventory(base, sites, file);
+      inventories.set(sites, file);
+    }
+
+    process.stderr.write(`Benchmarking ${sizes.join(", ")} sites, ${RUNS_PER_SIZE} runs each (node ${process.version}):\n`);
+    const results = sizes.map((sites) => benchSize(tmp, inventories.get(sites)!, sites, preload));
+    console.log();
+    printTable(results);
+
+    const outdir = join(tmp, "out-breakdown");
+    mkdirSync(outdir);
+    const child = spawnSync(process.execPath, [__filename, "--breakdown", inventories.get(BREAKDOWN_SITES)!, outdir, join(tmp, "rendered-breakdown")], {
+      cwd: ROOT,
+      encoding: "utf8",
+      maxBuffer: 64 * MiB,
+    });
+    if (child.status !== 0) throw new BenchError(`breakdown failed (exit code ${child.status}, signal ${child.signal}). stderr:\n${child.stderr}`);
+    console.log(`\n${child.stdout.trimEnd()}`);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+try {
+  const args = process.argv.slice(2);
+  if (args[0] === "--breakdown") {
+    const [inventory, outdir, renderedDir] = args.slice(1);
+    if (!inventory || !outdir) throw new BenchError("usage: node dist/scripts/bench.js --breakdown <inventory> <outdir> [renderedDir]");
+    breakdown(inventory, outdir, renderedDir ?? `${outdir}-rendered`);
+  } else {
+    bench(args);
+  }
+} catch (err) {
+  if (!(err instanceof BenchError)) throw err;
+  console.error(err.message);
+  process.exitCode = 1;
+}
