@@ -6,6 +6,6 @@ module.exports = {
   testPathIgnorePatterns: ["/node_modules/", "/dist/", "/cdktf.out/"],
   // Types are checked once by `npm run build` (tsc) before jest runs, so ts-jest
   // only transpiles: that keeps every test file's startup fast.
-  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }] },
+  transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
   setupFilesAfterEnv: ["<rootDir>/__tests__/support/setup.ts"],
 };

@@ -182,14 +182,16 @@ function printTable(results: SizeResult[]): void {
 // Breakdown mode: main.ts's steps, timed one by one in a fresh process
 
 function breakdown(inventoryFile: string, outdir: string, renderedDir: string): void {
-  const steps: { step: string; ms: number; modules: number }[] = [];
-  // performance.now() counts from process start, so this is Node's own boot time.
-  steps.push({ step: "node startup (until bench.js runs)", ms: performance.now(), modules: 0 });
+  // Step name -> time and modules newly loaded; a name timed twice adds up.
+  const steps = new Map<string, { ms: number; modules: number }>();
+  // performance.now() counts from process start, so this is Node's boot plus loading bench.js.
+  steps.set("node startup (until bench.js runs)", { ms: performance.now(), modules: 0 });
   const time = <T>(step: string, fn: () => T): T => {
     const modulesBefore = Object.keys(require.cache).length;
     const start = performance.now();
     const result = fn();
-    steps.push({ step, ms: performance.now() - start, modules: Object.keys(require.cache).length - modulesBefore });
+    const sofar = steps.get(step) ?? { ms: 0, modules: 0 };
+    steps.set(step, { ms: sofar.ms + performance.now() - start, modules: sofar.modules + Object.keys(require.cache).length - modulesBefore });
     return result;
   };
 
@@ -198,7 +200,7 @@ function breakdown(inventoryFile: string, outdir: string, renderedDir: string): 
   const { loadInventory } = time("require inventory/load (yaml, zod, schema)", () => require("../inventory/load") as typeof import("../inventory/load"));
   const { defineStacks } = time("require stacks/app (provider modules, constructs, alert rules)", () => require("../stacks/app") as typeof import("../stacks/app"));
   const rendered = time("require stacks/rendered-files", () => require("../stacks/rendered-files") as typeof import("../stacks/rendered-files"));
-  const providerModules = Object.keys(require.cache).filter((path) => path.includes(`${join("node_modules", "@cdktf", "provider-docker")}`)).length;
+  const providerModules = Object.keys(require.cache).filter((path) => path.includes(join("node_modules", "@cdktf", "provider-docker"))).length;
 
   const inventory: Inventory = time("load + validate inventory (loadInventory -> parseInventory)", () => loadInventory(inventoryFile));
   const app = time("construct stacks (new App + defineStacks)", () => {
@@ -206,20 +208,27 @@ function breakdown(inventoryFile: string, outdir: string, renderedDir: string): 
     defineStacks(app, inventory);
     return app;
   });
-  // renderedFiles runs before synth and the write after it, as in main.ts.
-  const renderStart = performance.now();
-  const files = rendered.renderedFiles(app);
-  const renderCollectMs = performance.now() - renderStart;
+  // As in main.ts: the files are collected before synth and written after it.
+  const renderStep = "renderedFiles() + writeRenderedFiles()";
+  const files = time(renderStep, () => rendered.renderedFiles(app));
   time("app.synth() (JSON writing)", () => app.synth());
-  time("renderedFiles() + writeRenderedFiles()", () => rendered.writeRenderedFiles(renderedDir, files));
-  steps[steps.length - 1].ms += renderCollectMs;
+  time(renderStep, () => rendered.writeRenderedFiles(renderedDir, files));
+  // Print synth before rendering, in the order the rows were first listed above.
+  const renderRow = steps.get(renderStep)!;
+  steps.delete(renderStep);
+  steps.set(renderStep, renderRow);
 
-  const sites = inventory.sites.length;
-  console.log(`Breakdown, ${sites} sites, one cold process (${providerModules} @cdktf/provider-docker modules loaded, ${files.size} rendered files):\n`);
+  console.log(
+    `Breakdown, ${inventory.sites.length} sites, one cold process (${providerModules} @cdktf/provider-docker modules loaded, ${files.size} rendered files):\n`,
+  );
   console.log("| step | ms | modules loaded |");
   console.log("|------|---:|---------------:|");
-  for (const s of steps) console.log(`| ${s.step} | ${s.ms.toFixed(1)} | ${s.modules} |`);
-  console.log(`| **total** | ${steps.reduce((sum, s) => sum + s.ms, 0).toFixed(1)} | ${Object.keys(require.cache).length} |`);
+  let total = 0;
+  for (const [step, { ms, modules }] of steps) {
+    console.log(`| ${step} | ${ms.toFixed(1)} | ${modules} |`);
+    total += ms;
+  }
+  console.log(`| **total** | ${total.toFixed(1)} | ${Object.keys(require.cache).length} |`);
 }
 
 // ---------------------------------------------------------------------------

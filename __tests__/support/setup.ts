@@ -1,4 +1,5 @@
-// cdktf's Jest matchers (toHaveResourceWithProperties, ...).
+// cdktf's Jest matchers (toHaveResourceWithProperties, ...) and their types.
+import type {} from "cdktf/lib/testing/adapters/jest";
 import { Testing } from "cdktf";
 
 Testing.setupJest();
