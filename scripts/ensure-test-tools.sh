@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The test suite runs the real Prometheus tools from Debian's packages. This
+# installs whichever are missing when run as root, or says how to install them.
+set -euo pipefail
+
+# command -> Debian package that provides it
+declare -A PACKAGE_OF=(
+  [promtool]=prometheus
+  [amtool]=prometheus-alertmanager
+)
+
+missing=()
+for cmd in "${!PACKAGE_OF[@]}"; do
+  command -v "$cmd" >/dev/null 2>&1 || missing+=("${PACKAGE_OF[$cmd]}")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "The tests need: ${missing[*]}. Install them with:" >&2
+  echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "Installing test tools: ${missing[*]}" >&2
+# The packages would start their daemons; tests start their own, on loopback.
+policy=/usr/sbin/policy-rc.d
+added_policy=false
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy" && added_policy=true
+fi
+trap '$added_policy && rm -f "$policy"' EXIT
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
