@@ -197,7 +197,10 @@ function breakdown(inventoryFile: string, outdir: string, renderedDir: string): 
 
   // Same order as main.ts's imports, so each step loads only what is new to it.
   const { App } = time("require cdktf (+ constructs)", () => require("cdktf") as typeof import("cdktf"));
-  const { loadInventory } = time("require inventory/load (yaml, zod, schema)", () => require("../inventory/load") as typeof import("../inventory/load"));
+  const { loadInventory } = time("require inventory/json-schema + load (zod, schema, yaml)", () => {
+    require("../inventory/json-schema"); // main.ts imports it too (used only without RENDERED_DIR)
+    return require("../inventory/load") as typeof import("../inventory/load");
+  });
   const { defineStacks } = time("require stacks/app (provider modules, constructs, alert rules)", () => require("../stacks/app") as typeof import("../stacks/app"));
   const rendered = time("require stacks/rendered-files", () => require("../stacks/rendered-files") as typeof import("../stacks/rendered-files"));
   const providerModules = Object.keys(require.cache).filter((path) => path.includes(join("node_modules", "@cdktf", "provider-docker"))).length;

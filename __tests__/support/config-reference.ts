@@ -1,5 +1,5 @@
 // Checks generated Loki / Promtail configs key by key against the upstream
-// configuration references kept as markdown in /work/shared/config-references
+// configuration references kept as markdown in ../shared/config-references (beside the repository)
 // (the binaries cannot run here, so this is how misspelled keys get caught).
 //
 // Both references describe each block as a YAML-ish code block under a `##` or
@@ -17,7 +17,9 @@ import { join } from "node:path";
 
 export type ReferenceName = "loki" | "promtail";
 
-const REFERENCES_DIR = process.env.CONFIG_REFERENCES_DIR ?? "/work/shared/config-references";
+// The references sit beside the repository (shared/ next to the clone); CI elsewhere
+// downloads the same upstream files and points CONFIG_REFERENCES_DIR at them.
+const REFERENCES_DIR = process.env.CONFIG_REFERENCES_DIR ?? join(__dirname, "..", "..", "..", "shared", "config-references");
 
 const SOURCES: Record<ReferenceName, { label: string; file: string; stagesDir?: string }> = {
   loki: { label: "Loki v3.7.6", file: "loki-v3.7.6-configuration.md" },
