@@ -216,7 +216,7 @@ function breakdown(inventoryFile: string, outdir: string, renderedDir: string): 
   const files = time(renderStep, () => rendered.renderedFiles(app));
   time("app.synth() (JSON writing)", () => app.synth());
   time(renderStep, () => rendered.writeRenderedFiles(renderedDir, files));
-  // Print synth before rendering, in the order the rows were first listed above.
+  // List the render row after synth (a Map keeps insertion order), although its collecting half ran first.
   const renderRow = steps.get(renderStep)!;
   steps.delete(renderStep);
   steps.set(renderStep, renderRow);
