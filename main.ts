@@ -23,7 +23,7 @@ try {
   writeRenderedFiles(renderedDir, files);
   if (!process.env.RENDERED_DIR) {
     // Committed documents generated from code; tests fail when they are stale.
-    writeFileSync("RUNBOOK.md", runbook());
+    writeFileSync("RUNBOOK.md", runbook(inventory));
     writeFileSync("inventory/inventory.schema.json", inventoryJsonSchema());
   }
 } catch (err) {

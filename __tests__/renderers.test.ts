@@ -1,11 +1,12 @@
 import { parse } from "yaml";
-import { renderRuleGroups, renderRuleTests, stackHealthRules } from "../alert-rules";
+import { deploymentRules, renderRuleGroups, renderRuleTests, resolveAlertSettings, stackHealthRules } from "../alert-rules";
 import { BLACKHOLE, renderAlertmanagerConfig } from "../constructs/config/alertmanager-config";
 import { renderGrafanaIni } from "../constructs/config/grafana-ini";
 import { renderLokiConfig } from "../constructs/config/loki-config";
 import { renderPrometheusConfig } from "../constructs/config/prometheus-config";
 import { secretsReferencedBy, toTerraformContent } from "../constructs/config/terraform-content";
 import { undocumentedKeys } from "./support/config-reference";
+import { exampleInventory } from "./support/example";
 
 describe("renderPrometheusConfig", () => {
   const rendered = renderPrometheusConfig({
@@ -119,27 +120,43 @@ describe("toTerraformContent", () => {
 });
 
 describe("rule files", () => {
-  const file = stackHealthRules();
+  const files = deploymentRules(exampleInventory()).prometheus;
+  const file = stackHealthRules(resolveAlertSettings());
 
-  it("gives every alert a severity, summary, description and runbook link", () => {
-    const doc = parse(renderRuleGroups(file.groups, "https://runbooks.example/RUNBOOK.md"));
-    for (const rule of doc.groups.flatMap((g: { rules: unknown[] }) => g.rules)) {
-      expect(rule.alert).toMatch(/^[A-Z][A-Za-z]+$/);
-      expect(["critical", "warning", "info"]).toContain(rule.labels.severity);
-      expect(rule.annotations).toEqual({
-        summary: expect.any(String),
-        description: expect.any(String),
-        runbook_url: `https://runbooks.example/RUNBOOK.md#${rule.alert.toLowerCase()}`,
-      });
+  it("gives every alert a CamelCase name, a severity, summary, description and runbook link", () => {
+    for (const f of files) {
+      const doc = parse(renderRuleGroups(f.groups, "https://runbooks.example/RUNBOOK.md"));
+      for (const rule of doc.groups.flatMap((g: { rules: unknown[] }) => g.rules)) {
+        expect(rule.alert).toMatch(/^[A-Z][a-z]+(?:[A-Z][a-z0-9]*)*$/);
+        expect(["critical", "warning", "info"]).toContain(rule.labels.severity);
+        expect(rule.annotations).toEqual({
+          summary: expect.any(String),
+          description: expect.any(String),
+          runbook_url: `https://runbooks.example/RUNBOOK.md#${rule.alert.toLowerCase()}`,
+        });
+      }
     }
   });
 
   it("has a test case that fires and one that stays quiet for every alert", () => {
-    for (const rule of file.groups.flatMap((g) => g.rules)) {
-      const cases = file.tests.flatMap((t) => t.expect).filter((e) => e.alertname === rule.alert);
-      expect({ alert: rule.alert, fires: cases.some((c) => c.alerts.length > 0) }).toEqual({ alert: rule.alert, fires: true });
-      if (rule.alert !== "Watchdog") expect({ alert: rule.alert, quiet: cases.some((c) => c.alerts.length === 0) }).toEqual({ alert: rule.alert, quiet: true });
+    for (const f of files) {
+      for (const rule of f.groups.flatMap((g) => g.rules)) {
+        const cases = f.tests.flatMap((t) => t.expect).filter((e) => e.alertname === rule.alert);
+        expect({ alert: rule.alert, fires: cases.some((c) => c.alerts.length > 0) }).toEqual({ alert: rule.alert, fires: true });
+        if (rule.alert !== "Watchdog") expect({ alert: rule.alert, quiet: cases.some((c) => c.alerts.length === 0) }).toEqual({ alert: rule.alert, quiet: true });
+      }
     }
+  });
+
+  it("derives one stale rule per staleAfter threshold from the inventory", () => {
+    const sensors = files.find((f) => f.fileName === "sensors.yml")!;
+    const stale = sensors.groups[0].rules.filter((r) => r.alert === "SensorStale").map((r) => r.expr);
+    expect(stale).toEqual([
+      'time() - sensor_last_update_timestamp_seconds{sensor=~"porch-temperature"} > 600',
+      'time() - sensor_last_update_timestamp_seconds{sensor=~"garage-door"} > 900',
+      'time() - sensor_last_update_timestamp_seconds{sensor=~"cabin-temperature"} > 1200',
+      'time() - sensor_last_update_timestamp_seconds{sensor=~"porch-motion"} > 1800',
+    ]);
   });
 
   it("fails when an annotation uses a template the tests cannot predict", () => {

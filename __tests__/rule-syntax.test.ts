@@ -1,12 +1,17 @@
-import { logAlertRules, stackHealthRules } from "../alert-rules";
+import { deploymentRules } from "../alert-rules";
+import { exampleInventory } from "./support/example";
 import { logqlErrors, promqlErrors } from "./support/grammars";
 
+const rules = deploymentRules(exampleInventory());
+const exprs = (files: { groups: readonly { rules: readonly { alert: string; expr: string }[] }[] }[]) =>
+  files.flatMap((f) => f.groups.flatMap((g) => g.rules.map((r) => [r.alert, r.expr])));
+
 describe("rule expressions parse with the official grammars", () => {
-  it.each(stackHealthRules().groups.flatMap((g) => g.rules).map((r) => [r.alert, r.expr]))("PromQL of %s", (_alert, expr) => {
+  it.each(exprs(rules.prometheus))("PromQL of %s: %s", (_alert, expr) => {
     expect(promqlErrors(expr)).toEqual([]);
   });
 
-  it.each(logAlertRules().groups.flatMap((g) => g.rules).map((r) => [r.alert, r.expr]))("LogQL of %s", (_alert, expr) => {
+  it.each(exprs(rules.loki))("LogQL of %s: %s", (_alert, expr) => {
     expect(logqlErrors(expr)).toEqual([]);
   });
 

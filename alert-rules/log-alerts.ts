@@ -1,19 +1,15 @@
 // Alerts Loki's ruler evaluates on log lines (LogQL). promtool cannot test LogQL,
 // so these are parsed with the official LogQL grammar in the test suite instead.
+import { ResolvedAlertSettings } from "./settings";
 import { RuleGroup } from "./types";
-
-export interface LogAlertSettings {
-  /** Window in which one critical line is enough to alert. @default "5m" */
-  readonly criticalWindow?: string;
-}
 
 export interface LogRuleFile {
   readonly fileName: string;
   readonly groups: readonly RuleGroup[];
 }
 
-export function logAlertRules(settings: LogAlertSettings = {}): LogRuleFile {
-  const window = settings.criticalWindow ?? "5m";
+export function logAlertRules(s: ResolvedAlertSettings): LogRuleFile {
+  const window = s.criticalLogWindow;
   return {
     fileName: "log-alerts.yaml",
     groups: [

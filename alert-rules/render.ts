@@ -18,7 +18,7 @@ export function renderRuleGroups(groups: readonly RuleGroup[], runbookUrl: strin
         alert: rule.alert,
         expr: rule.expr,
         ...(rule.for ? { for: rule.for } : {}),
-        labels: { severity: rule.severity },
+        labels: { severity: rule.severity, ...rule.labels },
         annotations: annotationsOf(rule, runbookUrl),
       })),
     })),
@@ -35,7 +35,7 @@ function annotationsOf(rule: AlertRule, runbookUrl: string): Record<string, stri
 
 /** Renders the `promtool test rules` file for a rule file that sits next to it as `ruleFilePath`. */
 export function renderRuleTests(file: RuleFile, ruleFilePath: string, runbookUrl: string): string {
-  const rules = new Map(file.groups.flatMap((g) => g.rules).map((r) => [r.alert, r]));
+  const rules = file.groups.flatMap((g) => g.rules);
   return toYaml({
     rule_files: [ruleFilePath],
     evaluation_interval: "1m",
@@ -43,20 +43,29 @@ export function renderRuleTests(file: RuleFile, ruleFilePath: string, runbookUrl
       name: test.name,
       interval: `${test.intervalSeconds}s`,
       input_series: test.inputSeries.map((s) => ({ series: s.series, values: s.values })),
-      alert_rule_test: test.expect.map((e) => {
-        const rule = rules.get(e.alertname);
-        if (!rule) throw new Error(`alert-rules/${file.fileName}: test "${test.name}" expects unknown alert ${e.alertname}`);
-        return {
-          eval_time: e.evalTime,
-          alertname: e.alertname,
-          exp_alerts: e.alerts.map((labels) => ({
-            exp_labels: { ...labels, severity: rule.severity },
+      alert_rule_test: test.expect.map((e) => ({
+        eval_time: e.evalTime,
+        alertname: e.alertname,
+        exp_alerts: e.alerts.map((labels) => {
+          const rule = ruleFor(rules, e.alertname, labels, `alert-rules/${file.fileName}: test "${test.name}"`);
+          return {
+            exp_labels: { ...labels, severity: rule.severity, ...rule.labels },
+            // Prometheus expands $labels from the expression's result, before static labels are added.
             exp_annotations: expandAnnotations(annotationsOf(rule, runbookUrl), labels),
-          })),
-        };
-      }),
+          };
+        }),
+      })),
     })),
   });
+}
+
+/** The rule an expected alert comes from: same name, and its static labels match the expectation's. */
+function ruleFor(rules: readonly AlertRule[], alertname: string, labels: Readonly<Record<string, string>>, where: string): AlertRule {
+  const candidates = rules.filter((r) => r.alert === alertname && Object.entries(r.labels ?? {}).every(([k, v]) => labels[k] === undefined || labels[k] === v));
+  const distinct = new Set(candidates.map((r) => JSON.stringify(r.labels ?? {})));
+  if (candidates.length === 0) throw new Error(`${where} expects unknown alert ${alertname}`);
+  if (distinct.size > 1) throw new Error(`${where}: ${alertname} has several rules; give the expected alert the static labels that pick one (${[...distinct].join(", ")})`);
+  return candidates[0];
 }
 
 function expandAnnotations(annotations: Record<string, string>, labels: Readonly<Record<string, string>>): Record<string, string> {
@@ -73,13 +82,18 @@ export function renderRunbook(files: readonly { fileName: string; language: "pro
     "Every alert's `runbook_url` points at its section here.",
     "",
   ];
+  // One section per alert name: inventory-derived alerts (SensorStale, ...) have one rule per threshold or sensor.
+  const seen = new Set<string>();
   for (const file of files) {
     for (const group of file.groups) {
       for (const rule of group.rules) {
+        if (seen.has(rule.alert)) continue;
+        seen.add(rule.alert);
+        const variants = group.rules.filter((r) => r.alert === rule.alert).length;
         lines.push(
           `## ${rule.alert}`,
           "",
-          `Severity: **${rule.severity}**. Rule group \`${group.name}\` in \`${file.fileName}\`.`,
+          `Severity: **${rule.severity}**. Rule group \`${group.name}\` in \`${file.fileName}\`${variants > 1 ? ` (${variants} rules, one per threshold or series; the first is shown)` : ""}.`,
           "",
           `**Symptom.** ${rule.runbook.symptom}`,
           "",

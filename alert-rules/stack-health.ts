@@ -1,18 +1,16 @@
 // The monitoring stack watching itself: a dead man's switch, targets that stop
-// answering, rules that fail to evaluate and notifications that fail to leave.
+// answering, rules that fail to evaluate, notifications that fail to leave,
+// disks filling up and Loki refusing log lines.
+import { ResolvedAlertSettings } from "./settings";
 import { RuleFile } from "./types";
 
-export interface StackHealthSettings {
-  /** How long a scrape target must fail before it alerts. @default "5m" */
-  readonly targetDownFor?: string;
-  /** Window over which rule-evaluation and notification failures are counted. @default "10m" */
-  readonly failureWindow?: string;
-}
-
-export function stackHealthRules(settings: StackHealthSettings = {}): RuleFile {
-  const targetDownFor = settings.targetDownFor ?? "5m";
-  const window = settings.failureWindow ?? "10m";
+export function stackHealthRules(s: ResolvedAlertSettings): RuleFile {
+  const targetDownFor = s.targetDownFor;
+  const window = s.failureWindow;
+  const fs = `fstype!~"${s.ignoredFilesystems}"`;
   const hub = { site: "hub", node: "hub" };
+  const disk = { job: "node-exporter", instance: "192.168.1.10:9100", service: "node-exporter", ...hub, device: "/dev/sda1", fstype: "ext4", mountpoint: "/" };
+  const series = (name: string, labels: Record<string, string>) => `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(",")}}`;
   return {
     fileName: "stack-health.yml",
     groups: [
@@ -66,6 +64,44 @@ export function stackHealthRules(settings: StackHealthSettings = {}): RuleFile {
               symptom: "Alerts show as active in Alertmanager but nobody is notified through one channel.",
               checks: ["`docker logs alertmanager` shows the failing integration and the HTTP error.", "Is the receiver's URL, token or SMTP password still valid?"],
               remediation: ["Update the receiver's secret variable and run `cdktf deploy hub`.", "Until it works, watch the Alertmanager UI for active critical alerts."],
+            },
+          },
+          {
+            alert: "NodeDiskAlmostFull",
+            expr: `node_filesystem_avail_bytes{${fs}} / node_filesystem_size_bytes{${fs}} < ${s.diskFreeRatio}`,
+            for: "15m",
+            severity: "warning",
+            summary: "{{ $labels.mountpoint }} on {{ $labels.node }} ({{ $labels.site }}) is almost full",
+            description: `Less than ${s.diskFreeRatio * 100}% of {{ $labels.mountpoint }} ({{ $labels.device }}) is free on {{ $labels.node }}.`,
+            runbook: {
+              symptom: "A filesystem on the hub or a node has little space left; Prometheus, Loki or Docker will fail to write when it is full.",
+              checks: ["`df -h` and `docker system df` on the host.", "On the hub: is Prometheus's retention size larger than the disk allows?"],
+              remediation: ["`docker system prune` (images and stopped containers only; volumes are kept).", "Lower hub.retention in the inventory, or grow the disk."],
+            },
+          },
+          {
+            alert: "NodeDiskFillingUp",
+            expr: `predict_linear(node_filesystem_avail_bytes{${fs}}[6h], ${s.diskFullPredictionHours} * 3600) < 0 and node_filesystem_avail_bytes{${fs}} / node_filesystem_size_bytes{${fs}} < 0.4`,
+            for: "1h",
+            severity: "warning",
+            summary: "{{ $labels.mountpoint }} on {{ $labels.node }} ({{ $labels.site }}) will be full within ${s.diskFullPredictionHours}h",
+            description: `At the rate of the last 6h, {{ $labels.mountpoint }} ({{ $labels.device }}) on {{ $labels.node }} runs out of space within ${s.diskFullPredictionHours} hours.`,
+            runbook: {
+              symptom: "Free space on a filesystem falls steadily.",
+              checks: ["Which directory grows (`du -xh --max-depth=2 / | sort -h | tail`)?", "A container logging in a loop? (`docker ps` restarts, log sizes)"],
+              remediation: ["Stop what is writing, then free space as for NodeDiskAlmostFull."],
+            },
+          },
+          {
+            alert: "LokiIngestionErrors",
+            expr: `sum by (job, instance, site, node, service, reason) (increase(loki_discarded_samples_total[${window}])) > 0`,
+            severity: "warning",
+            summary: "Loki discards log lines ({{ $labels.reason }})",
+            description: `Loki dropped log lines for reason {{ $labels.reason }} in the last ${window}: logs from edge nodes are being lost.`,
+            runbook: {
+              symptom: "Log lines are missing in Grafana; Promtail/Alloy report HTTP 4xx from Loki.",
+              checks: ["The reason label tells why: rate_limited, line_too_long, greater_than_max_sample_age, ...", "Which site's agent sends the rejected lines (agent logs)?"],
+              remediation: ["Raise the matching Loki limit in the Loki construct, or fix the agent's labels/timestamps, then redeploy."],
             },
           },
         ],
@@ -124,6 +160,46 @@ export function stackHealthRules(settings: StackHealthSettings = {}): RuleFile {
             alertname: "AlertmanagerNotificationsFailing",
             alerts: [{ job: "alertmanager", instance: "alertmanager:9093", ...hub, service: "alertmanager", integration: "webhook" }],
           },
+        ],
+      },
+      {
+        name: "a nearly full filesystem alerts after 15m; a roomy one does not",
+        intervalSeconds: 60,
+        inputSeries: [
+          { series: series("node_filesystem_avail_bytes", disk), values: "5x30" },
+          { series: series("node_filesystem_size_bytes", disk), values: "100x30" },
+          { series: series("node_filesystem_avail_bytes", { ...disk, device: "/dev/sdb1", mountpoint: "/data" }), values: "50x30" },
+          { series: series("node_filesystem_size_bytes", { ...disk, device: "/dev/sdb1", mountpoint: "/data" }), values: "100x30" },
+        ],
+        expect: [
+          { evalTime: "10m", alertname: "NodeDiskAlmostFull", alerts: [] },
+          { evalTime: "20m", alertname: "NodeDiskAlmostFull", alerts: [disk] },
+        ],
+      },
+      {
+        name: "a filesystem that will fill within the prediction window alerts; a steady one does not",
+        intervalSeconds: 60,
+        inputSeries: [
+          { series: series("node_filesystem_avail_bytes", disk), values: "39-0.1x200" },
+          { series: series("node_filesystem_size_bytes", disk), values: "100x200" },
+          { series: series("node_filesystem_avail_bytes", { ...disk, device: "/dev/sdb1", mountpoint: "/data" }), values: "30x200" },
+          { series: series("node_filesystem_size_bytes", { ...disk, device: "/dev/sdb1", mountpoint: "/data" }), values: "100x200" },
+        ],
+        expect: [
+          { evalTime: "30m", alertname: "NodeDiskFillingUp", alerts: [] },
+          { evalTime: "90m", alertname: "NodeDiskFillingUp", alerts: [disk] },
+        ],
+      },
+      {
+        name: "Loki discarding lines alerts; a clean Loki does not",
+        intervalSeconds: 60,
+        inputSeries: [
+          { series: 'loki_discarded_samples_total{job="loki",instance="loki:3100",service="loki",site="hub",node="hub",reason="rate_limited",tenant="fake"}', values: "0x5 10 20 30" },
+          { series: 'loki_discarded_samples_total{job="loki",instance="loki:3100",service="loki",site="hub",node="hub",reason="line_too_long",tenant="fake"}', values: "0x8" },
+        ],
+        expect: [
+          { evalTime: "4m", alertname: "LokiIngestionErrors", alerts: [] },
+          { evalTime: "8m", alertname: "LokiIngestionErrors", alerts: [{ job: "loki", instance: "loki:3100", service: "loki", site: "hub", node: "hub", reason: "rate_limited" }] },
         ],
       },
     ],

@@ -19,6 +19,12 @@ export interface AlertRule {
   /** Prometheus duration; omitted when the alert should fire on first evaluation. */
   readonly for?: string;
   readonly severity: Severity;
+  /**
+   * Extra static labels. Needed where one alert name has several rules (one per
+   * threshold or sensor): promtool rejects rules identical in name and labels.
+   * @default {}
+   */
+  readonly labels?: Readonly<Record<string, string>>;
   readonly summary: string;
   readonly description: string;
   readonly runbook: RunbookEntry;

@@ -139,6 +139,7 @@ const connector = z
     image: image.describe("the connector's image, run on the hub"),
     metrics: z.enum(["scrape", "push", "none"]).describe("scrape: the hub scrapes its /metrics; push: it pushes to the pushgateway"),
     port: port.optional().describe("port its /metrics listens on inside the hub network (required for scrape)"),
+    staleAfter: duration.default("15m").describe("for push: age of the last push after which the connector counts as stale"),
   })
   .superRefine((conn, ctx) => {
     if (conn.metrics === "scrape" && conn.port === undefined)

@@ -1,5 +1,5 @@
 import { App } from "cdktf";
-import { logAlertRules, renderRunbook, stackHealthRules } from "../alert-rules";
+import { deploymentRules, renderRunbook } from "../alert-rules";
 import type { Inventory } from "../inventory/schema";
 import { HubStack } from "./hub-stack";
 
@@ -9,9 +9,10 @@ export function defineStacks(app: App, inventory: Inventory): { hub: HubStack } 
 }
 
 /** RUNBOOK.md, generated from the alert rule definitions. */
-export function runbook(): string {
+export function runbook(inventory: Inventory): string {
+  const rules = deploymentRules(inventory);
   return renderRunbook([
-    { fileName: `prometheus rules/${stackHealthRules().fileName}`, language: "promql", groups: stackHealthRules().groups },
-    { fileName: `loki rules/${logAlertRules().fileName}`, language: "logql", groups: logAlertRules().groups },
+    ...rules.prometheus.map((f) => ({ fileName: `prometheus rules/${f.fileName}`, language: "promql" as const, groups: f.groups })),
+    ...rules.loki.map((f) => ({ fileName: `loki rules/${f.fileName}`, language: "logql" as const, groups: f.groups })),
   ]);
 }

@@ -2,7 +2,7 @@ import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { logAlertRules, renderRuleGroups, stackHealthRules } from "../alert-rules";
+import { deploymentRules, renderRuleGroups } from "../alert-rules";
 import { Alertmanager, CameraHub, Grafana, Loki, NodeExporter, Prometheus, Pushgateway, SecretVariables } from "../constructs";
 import type { Inventory } from "../inventory/schema";
 import { hubScrapeJobs } from "./hub-scrape-jobs";
@@ -49,8 +49,8 @@ export class HubStack extends TerraformStack {
       acceptRemoteWrite: props.inventory.sites.some((s) => s.mode === "push"),
       publish: hub.publish.prometheus,
     });
-    const stackHealth = stackHealthRules();
-    this.prometheus.addRuleFile({ fileName: stackHealth.fileName, content: renderRuleGroups(stackHealth.groups, alerting.runbookUrl) });
+    const rules = deploymentRules(props.inventory);
+    for (const file of rules.prometheus) this.prometheus.addRuleFile({ fileName: file.fileName, content: renderRuleGroups(file.groups, alerting.runbookUrl) });
 
     this.loki = new Loki(this, "loki", {
       ...context,
@@ -58,8 +58,7 @@ export class HubStack extends TerraformStack {
       alertmanagerAddress: this.alertmanager.address,
       publish: hub.publish.loki,
     });
-    const logAlerts = logAlertRules();
-    this.loki.addRuleFile({ fileName: logAlerts.fileName, content: renderRuleGroups(logAlerts.groups, alerting.runbookUrl) });
+    for (const file of rules.loki) this.loki.addRuleFile({ fileName: file.fileName, content: renderRuleGroups(file.groups, alerting.runbookUrl) });
 
     this.grafana = new Grafana(this, "grafana", { ...context, publish: hub.publish.grafana });
     new Pushgateway(this, "pushgateway", { ...context, publish: hub.publish.pushgateway });

@@ -1,0 +1,123 @@
+// Sensors: each sensor's last update is older than its `staleAfter` from the
+// inventory, its series disappeared, or a cloud connector stopped pushing.
+import type { Inventory } from "../inventory/schema";
+import { durationSeconds, ResolvedAlertSettings } from "./settings";
+import { AlertRule, RuleFile, RuleTest } from "./types";
+
+interface SensorRef {
+  readonly site: string;
+  readonly node: string;
+  readonly sensor: string;
+  readonly staleAfter: string;
+}
+
+const RUNBOOK_STALE = {
+  symptom: "A sensor's readings stop changing on the sensors dashboard.",
+  checks: ["Is the sensor's battery or power OK?", "Does the edge agent's log on that node mention the sensor (Grafana Explore: `{service=\"edge-agent\", site=\"<site>\"}`)?", "Is the edge agent itself up (PrometheusTargetDown)?"],
+  remediation: ["Replace the battery or re-pair the sensor with the edge agent.", "Restart the edge agent container on the node."],
+};
+
+/** Groups by staleAfter so one rule covers every sensor that shares a threshold. */
+function byThreshold<T extends { staleAfter: string }>(items: readonly T[]): [string, T[]][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(item.staleAfter, [...(groups.get(item.staleAfter) ?? []), item]);
+  return [...groups.entries()].sort(([a], [b]) => durationSeconds(a) - durationSeconds(b));
+}
+
+export function sensorRules(inv: Inventory, s: ResolvedAlertSettings): RuleFile {
+  const sensors: SensorRef[] = inv.sites.flatMap((site) =>
+    site.nodes.flatMap((node) => node.sensors.map((sensor) => ({ site: site.name, node: node.name, sensor: sensor.name, staleAfter: sensor.staleAfter }))),
+  );
+  const pushers = inv.connectors.filter((c) => c.metrics === "push");
+  const metric = s.sensorLastUpdateMetric;
+  const rules: AlertRule[] = [
+    ...byThreshold(sensors).map(([staleAfter, group]) => ({
+      alert: "SensorStale",
+      expr: `time() - ${metric}{sensor=~"${group.map((g) => g.sensor).join("|")}"} > ${durationSeconds(staleAfter)}`,
+      severity: "warning" as const,
+      labels: { stale_after: staleAfter },
+      summary: "Sensor {{ $labels.sensor }} at {{ $labels.site }} is stale",
+      description: `Sensor {{ $labels.sensor }} on node {{ $labels.node }} has not updated for more than ${staleAfter}.`,
+      runbook: RUNBOOK_STALE,
+    })),
+    // absent_over_time keeps only equality matchers as labels: one rule per sensor.
+    ...sensors.map((ref) => ({
+      alert: "SensorMetricsMissing",
+      expr: `absent_over_time(${metric}{site="${ref.site}",node="${ref.node}",sensor="${ref.sensor}"}[${ref.staleAfter}])`,
+      severity: "warning" as const,
+      labels: { site: ref.site, node: ref.node, sensor: ref.sensor },
+      summary: "No metrics from sensor {{ $labels.sensor }} at {{ $labels.site }}",
+      description: "The edge agent on node {{ $labels.node }} has not exported sensor {{ $labels.sensor }} at all recently.",
+      runbook: {
+        symptom: "The sensor's series vanished from Prometheus (blank panels).",
+        checks: ["Is the edge agent on the node scraped (Prometheus → Targets)?", "Was the sensor renamed in the edge agent's configuration but not in the inventory?"],
+        remediation: ["Make the sensor's name in the edge agent match inventory/sites.yaml.", "Remove a sensor that is gone from the inventory and redeploy the hub."],
+      },
+    })),
+    ...byThreshold(pushers).map(([staleAfter, group]) => ({
+      alert: "ConnectorPushStale",
+      expr: `time() - push_time_seconds{job=~"${group.map((c) => c.name).join("|")}"} > ${durationSeconds(staleAfter)}`,
+      severity: "warning" as const,
+      labels: { stale_after: staleAfter },
+      summary: "Cloud connector {{ $labels.job }} stopped pushing metrics",
+      description: `The last push from {{ $labels.job }} to the pushgateway is older than ${staleAfter}.`,
+      runbook: {
+        symptom: "Metrics of a cloud service (Ring, Nest, Petcube) stop changing.",
+        checks: ["`docker logs <connector>` on the hub: expired cloud credentials are the usual cause.", "Is the pushgateway up?"],
+        remediation: ["Re-authenticate the connector with its cloud account.", "Restart the connector container."],
+      },
+    })),
+  ];
+  return { fileName: "sensors.yml", groups: [{ name: "sensors", rules }], tests: sensorTests(sensors, pushers, metric) };
+}
+
+function sensorTests(sensors: readonly SensorRef[], pushers: readonly { name: string; staleAfter: string }[], metric: string): RuleTest[] {
+  const labelsOf = (ref: SensorRef) => ({ job: "edge-agent", instance: `${ref.node}:9400`, service: "edge-agent", site: ref.site, node: ref.node, sensor: ref.sensor });
+  const selector = (labels: Record<string, string>) => `{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(",")}}`;
+  const minutes = (d: string) => Math.ceil(durationSeconds(d) / 60);
+  const tests: RuleTest[] = sensors.map((ref) => {
+    // Sample values are the sensor's last-update time: "0x.." never updates, "0+60x.." updates every minute.
+    const horizon = minutes(ref.staleAfter) + 3;
+    const others = sensors.filter((o) => o !== ref);
+    return {
+      name: `sensor ${ref.site}/${ref.sensor} goes stale after ${ref.staleAfter}; fresh sensors stay quiet`,
+      intervalSeconds: 60,
+      inputSeries: [
+        { series: metric + selector(labelsOf(ref)), values: `0x${horizon}` },
+        ...others.map((o) => ({ series: metric + selector(labelsOf(o)), values: `0+60x${horizon}` })),
+      ],
+      expect: [
+        { evalTime: `${minutes(ref.staleAfter) - 1}m`, alertname: "SensorStale", alerts: [] },
+        { evalTime: `${horizon}m`, alertname: "SensorStale", alerts: [{ ...labelsOf(ref), stale_after: ref.staleAfter }] },
+        { evalTime: `${horizon}m`, alertname: "SensorMetricsMissing", alerts: [] },
+      ],
+    };
+  });
+  if (sensors.length > 0) {
+    const [gone, ...present] = sensors;
+    const horizon = minutes(gone.staleAfter) + 2;
+    tests.push({
+      name: `sensor ${gone.site}/${gone.sensor} whose series disappears is reported missing`,
+      intervalSeconds: 60,
+      inputSeries: present.map((o) => ({ series: metric + selector(labelsOf(o)), values: `0+60x${horizon}` })),
+      expect: [{ evalTime: `${horizon}m`, alertname: "SensorMetricsMissing", alerts: [{ site: gone.site, node: gone.node, sensor: gone.sensor }] }],
+    });
+  }
+  for (const pusher of pushers) {
+    const horizon = minutes(pusher.staleAfter) + 3;
+    const labels = { job: pusher.name, stale_after: pusher.staleAfter };
+    tests.push({
+      name: `connector ${pusher.name} that stops pushing alerts after ${pusher.staleAfter}`,
+      intervalSeconds: 60,
+      inputSeries: [
+        { series: `push_time_seconds{job="${pusher.name}"}`, values: `0x${horizon}` },
+        ...pushers.filter((p) => p !== pusher).map((p) => ({ series: `push_time_seconds{job="${p.name}"}`, values: `0+60x${horizon}` })),
+      ],
+      expect: [
+        { evalTime: `${minutes(pusher.staleAfter) - 1}m`, alertname: "ConnectorPushStale", alerts: [] },
+        { evalTime: `${horizon}m`, alertname: "ConnectorPushStale", alerts: [labels] },
+      ],
+    });
+  }
+  return tests;
+}

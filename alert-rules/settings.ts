@@ -1,0 +1,66 @@
+// Thresholds, `for` durations and the metric names the rules rely on. Every
+// field has a documented default; a deployment overrides only what it must.
+
+export interface AlertSettings {
+  /** Selector of the blackbox camera probes (edge issue: job "camera-probe"). @default 'job="camera-probe"' */
+  readonly cameraProbeSelector?: string;
+  /** How long a camera probe must fail. Budget: see docs on notification latency. @default "30s" */
+  readonly cameraOfflineFor?: string;
+  /** Camera hub gauge, 1 when it reaches a camera, with a `camera` label. @default "tapo_camera_online" */
+  readonly cameraHubOnlineMetric?: string;
+  /** @default "2m" */
+  readonly cameraHubOfflineFor?: string;
+  /** Edge agent gauge: Unix time of a sensor's last update, with a `sensor` label. @default "sensor_last_update_timestamp_seconds" */
+  readonly sensorLastUpdateMetric?: string;
+  /** How long a node exporter must be unreachable. @default "2m" */
+  readonly nodeDownFor?: string;
+  /** A push node counts as silent when it sent data within this window but not now. @default "1h" */
+  readonly nodeSilentLookback?: string;
+  /** Seconds the remote-write queue may lag behind the newest sample. @default 120 */
+  readonly remoteWriteLagSeconds?: number;
+  /** @default "10m" */
+  readonly remoteWriteBehindFor?: string;
+  /** Free-space fraction below which a filesystem alerts. @default 0.1 */
+  readonly diskFreeRatio?: number;
+  /** Hours ahead for the disk-full prediction. @default 24 */
+  readonly diskFullPredictionHours?: number;
+  /** Filesystems left out of disk alerts. @default "tmpfs|overlay|squashfs|devtmpfs" */
+  readonly ignoredFilesystems?: string;
+  /** @default "5m" */
+  readonly targetDownFor?: string;
+  /** Window over which failures (rules, notifications, Loki ingestion) are counted. @default "10m" */
+  readonly failureWindow?: string;
+  /** Window in which one critical log line is enough to alert. @default "5m" */
+  readonly criticalLogWindow?: string;
+}
+
+export type ResolvedAlertSettings = Required<AlertSettings>;
+
+export function resolveAlertSettings(settings: AlertSettings = {}): ResolvedAlertSettings {
+  return {
+    cameraProbeSelector: 'job="camera-probe"',
+    cameraOfflineFor: "30s",
+    cameraHubOnlineMetric: "tapo_camera_online",
+    cameraHubOfflineFor: "2m",
+    sensorLastUpdateMetric: "sensor_last_update_timestamp_seconds",
+    nodeDownFor: "2m",
+    nodeSilentLookback: "1h",
+    remoteWriteLagSeconds: 120,
+    remoteWriteBehindFor: "10m",
+    diskFreeRatio: 0.1,
+    diskFullPredictionHours: 24,
+    ignoredFilesystems: "tmpfs|overlay|squashfs|devtmpfs",
+    targetDownFor: "5m",
+    failureWindow: "10m",
+    criticalLogWindow: "5m",
+    ...settings,
+  };
+}
+
+/** Seconds in a Prometheus duration (for thresholds compared with `time()`). */
+export function durationSeconds(duration: string): number {
+  const units: Record<string, number> = { y: 31536000, w: 604800, d: 86400, h: 3600, m: 60, s: 1, ms: 0.001 };
+  let total = 0;
+  for (const [, amount, unit] of duration.matchAll(/(\d+)(ms|y|w|d|h|m|s)/g)) total += Number(amount) * units[unit];
+  return total;
+}
