@@ -43,9 +43,12 @@ describe("inventory", () => {
     );
   });
 
-  it("fails when a camera name is used on two nodes of a site", () => {
+  it("fails when a camera name is used twice, even on another site", () => {
     expect(problemsOf((d) => (d.sites[0].nodes[1].cameras[0].name = "front-door"))).toContainEqual(
-      expect.stringMatching(/sites\[0\]\.nodes\[1\]\.cameras\[0\]\.name: duplicate camera name in site home \(also on node porch\), got "front-door"$/),
+      expect.stringMatching(/sites\[0\]\.nodes\[1\]\.cameras\[0\]\.name: duplicate camera name \(also on site home node porch\), got "front-door"$/),
+    );
+    expect(problemsOf((d) => (d.sites[1].nodes[0].cameras[0].name = "driveway"))).toContainEqual(
+      expect.stringMatching(/sites\[1\]\.nodes\[0\]\.cameras\[0\]\.name: duplicate camera name \(also on site home node porch\), got "driveway"$/),
     );
   });
 

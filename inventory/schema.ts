@@ -233,18 +233,19 @@ function crossChecks(inv: Record<string, unknown>, ctx: z.RefinementCtx) {
   const sites = list(inv.sites);
   duplicates(sites, ["sites"], "site");
   const stackNames = new Map<string, string>();
+  const cameraOwner = new Map<string, string>();
   sites.forEach((site, si) => {
     const nodes = list((site as { nodes?: unknown }).nodes);
     duplicates(nodes, ["sites", si, "nodes"], "node", ` in site ${nameOf(site)}`);
-    const cameraOwner = new Map<string, string>();
     nodes.forEach((node, ni) => {
+      // The camera hub knows cameras by name alone, so names are unique across sites.
       list((node as { cameras?: unknown }).cameras).forEach((camera, ci) => {
         const cameraName = nameOf(camera);
         if (cameraName === undefined) return;
         const owner = cameraOwner.get(cameraName);
         if (owner !== undefined)
-          issues.push({ path: ["sites", si, "nodes", ni, "cameras", ci, "name"], message: `duplicate camera name in site ${nameOf(site)} (also on node ${owner})` });
-        else cameraOwner.set(cameraName, String(nameOf(node)));
+          issues.push({ path: ["sites", si, "nodes", ni, "cameras", ci, "name"], message: `duplicate camera name (also on ${owner})` });
+        else cameraOwner.set(cameraName, `site ${nameOf(site)} node ${nameOf(node)}`);
       });
       duplicates(list((node as { sensors?: unknown }).sensors), ["sites", si, "nodes", ni, "sensors"], "sensor");
       // "edge-a-b-c" is site a-b/node c or site a/node b-c: stack names must not collide.

@@ -1,4 +1,4 @@
-import type { ScrapeJob } from "../constructs/config/prometheus-config";
+import type { MetricRelabel, ScrapeJob } from "../constructs/config/prometheus-config";
 import { PORTS } from "../constructs/ports";
 import type { Inventory } from "../inventory/schema";
 
@@ -22,8 +22,26 @@ export function hubScrapeJobs(inv: Inventory, nodeExporterAddress: string): Scra
     { name: "grafana", targets: [onHub("grafana", `grafana:${PORTS.grafana}`)] },
     // Pushed series keep the job/instance labels their pusher gave them.
     { name: "pushgateway", honorLabels: true, targets: [onHub("pushgateway", `pushgateway:${PORTS.pushgateway}`)] },
-    { name: "tapo-camera-mcp", targets: [onHub("tapo-camera-mcp", `tapo-camera-mcp:${PORTS.cameraHub}`)] },
+    { name: "tapo-camera-mcp", targets: [onHub("tapo-camera-mcp", `tapo-camera-mcp:${PORTS.cameraHub}`)], metricRelabels: cameraLocation(inv) },
     { name: "node-exporter", targets: [onHub("node-exporter", nodeExporterAddress), ...onNodes("node-exporter", PORTS.nodeExporter)] },
     ...(pullNodes.length > 0 ? [{ name: "edge-agent", targets: onNodes("edge-agent", PORTS.edgeAgent) }] : []),
   ];
+}
+
+/**
+ * The camera hub reports per-camera series labelled only by `camera`; give them
+ * the camera's `site` and `node` so routing and inhibition treat them like probes.
+ */
+function cameraLocation(inv: Inventory): MetricRelabel[] {
+  return inv.sites.flatMap((site) =>
+    site.nodes
+      .filter((node) => node.cameras.length > 0)
+      .flatMap((node) => {
+        const regex = node.cameras.map((c) => c.name).join("|");
+        return [
+          { sourceLabel: "camera", regex, targetLabel: "site", replacement: site.name },
+          { sourceLabel: "camera", regex, targetLabel: "node", replacement: node.name },
+        ];
+      }),
+  );
 }

@@ -7,6 +7,14 @@ export interface ScrapeTarget {
   readonly labels: Readonly<Record<string, string>>;
 }
 
+/** Sets `targetLabel` to `replacement` on series whose `sourceLabel` matches `regex` (fully anchored). */
+export interface MetricRelabel {
+  readonly sourceLabel: string;
+  readonly regex: string;
+  readonly targetLabel: string;
+  readonly replacement: string;
+}
+
 export interface ScrapeJob {
   readonly name: string;
   readonly targets: readonly ScrapeTarget[];
@@ -16,6 +24,8 @@ export interface ScrapeJob {
   readonly honorLabels?: boolean;
   /** @default - the global scrape interval */
   readonly scrapeIntervalSeconds?: number;
+  /** @default [] */
+  readonly metricRelabels?: readonly MetricRelabel[];
 }
 
 export interface RemoteWriteTarget {
@@ -60,6 +70,16 @@ function renderScrapeJob(job: ScrapeJob): Record<string, unknown> {
     ...(job.metricsPath && job.metricsPath !== "/metrics" ? { metrics_path: job.metricsPath } : {}),
     ...(job.honorLabels ? { honor_labels: true } : {}),
     static_configs: job.targets.map((t) => ({ targets: [t.address], labels: sortedRecord(t.labels) })),
+    ...(job.metricRelabels && job.metricRelabels.length > 0
+      ? {
+          metric_relabel_configs: job.metricRelabels.map((r) => ({
+            source_labels: [r.sourceLabel],
+            regex: r.regex,
+            target_label: r.targetLabel,
+            replacement: r.replacement,
+          })),
+        }
+      : {}),
   };
 }
 
