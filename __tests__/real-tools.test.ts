@@ -5,7 +5,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { deploymentRules, renderRuleTests } from "../alert-rules";
-import { withPlaceholderSecrets } from "../constructs/config/terraform-content";
 import { exampleInventory, ROOT } from "./support/example";
 import { runTool } from "./support/tools";
 
@@ -53,34 +52,92 @@ describe("promtool (slow)", () => {
 });
 
 describe("amtool (slow)", () => {
-  const rendered = readFileSync(join(HUB, "alertmanager", "alertmanager.yml"), "utf8");
-  // Placeholders stand where Terraform puts secrets; tools get harmless values.
-  const withStandIns = parse(withPlaceholderSecrets(rendered, (name) => `https://alerts.example.invalid/${name}`));
-  const MSTEAMS_KEYS = ["webhook_url", "webhook_url_file", "title", "summary", "text", "send_resolved", "http_config"];
+  const inventory = exampleInventory();
+  const rendered = parse(readFileSync(join(HUB, "alertmanager", "alertmanager.yml"), "utf8"));
+  // Fields of the deployed Alertmanager (docs/configuration.md at v0.34.0) that
+  // amtool 0.25 predates: webhook url_file and pushover *_file (0.26), msteamsv2 (0.28).
+  const NEWER: Record<string, { replace: Record<string, string>; allowed: string[] }> = {
+    webhook_configs: { replace: { url_file: "url" }, allowed: ["url", "url_file", "send_resolved", "http_config", "max_alerts", "timeout"] },
+    pushover_configs: { replace: { user_key_file: "user_key", token_file: "token" }, allowed: ["user_key", "user_key_file", "token", "token_file", "send_resolved", "title", "message", "url", "priority", "retry", "expire"] },
+    msteamsv2_configs: { replace: {}, allowed: ["send_resolved", "webhook_url", "webhook_url_file", "title", "text", "http_config"] },
+  };
 
-  it("accepts alertmanager.yml (Teams receivers checked on their own: amtool 0.25 predates msteams_configs)", () => {
-    const teams = withStandIns.receivers.filter((r: Record<string, unknown>) => r.msteams_configs);
-    for (const r of teams) delete r.msteams_configs;
-    const file = join(work, "alertmanager.yml");
-    writeFileSync(file, stringify(withStandIns));
-    const { code, output } = runTool("amtool", ["check-config", file]);
+  /** The same file as amtool 0.25 understands it: inline stand-ins for newer *_file fields, Teams left out. */
+  function forAmtool025(doc: Record<string, any>): Record<string, any> {
+    const copy = structuredClone(doc);
+    for (const receiver of copy.receivers) {
+      delete receiver.msteamsv2_configs;
+      for (const [kind, { replace }] of Object.entries(NEWER))
+        for (const cfg of receiver[kind] ?? [])
+          for (const [fileKey, inlineKey] of Object.entries(replace)) {
+            cfg[inlineKey] = inlineKey === "url" ? `https://alerts.example.invalid/${receiver.name}` : "stand-in";
+            delete cfg[fileKey];
+          }
+    }
+    return copy;
+  }
+
+  function writeConfig(name: string, doc: unknown): string {
+    const file = join(work, name);
+    writeFileSync(file, stringify(doc));
+    return file;
+  }
+
+  it("accepts alertmanager.yml (with 0.26+ fields given inline for amtool 0.25)", () => {
+    const { code, output } = runTool("amtool", ["check-config", writeConfig("alertmanager.yml", forAmtool025(rendered))]);
     expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining("SUCCESS") });
   });
 
-  it("writes Teams receivers with only fields of Alertmanager's msteams_config (0.26+)", () => {
-    const teams = parse(rendered).receivers.filter((r: Record<string, unknown>) => r.msteams_configs);
-    expect(teams.length).toBeGreaterThan(0);
-    for (const r of teams)
-      for (const cfg of r.msteams_configs) {
-        expect(Object.keys(cfg).filter((k) => !MSTEAMS_KEYS.includes(k))).toEqual([]);
-        expect(cfg.webhook_url).toMatch(/^\$\{var\.[a-z_]+\}$/);
-      }
+  it("uses only fields the deployed Alertmanager documents where amtool 0.25 cannot check", () => {
+    for (const receiver of rendered.receivers)
+      for (const [kind, { allowed }] of Object.entries(NEWER))
+        for (const cfg of receiver[kind] ?? []) expect({ receiver: receiver.name, unknown: Object.keys(cfg).filter((k) => !allowed.includes(k)) }).toEqual({ receiver: receiver.name, unknown: [] });
+  });
+
+  describe("routes", () => {
+    const config = () => join(work, "routes.yml");
+    beforeAll(() => writeConfig("routes.yml", forAmtool025(rendered)));
+    const route = (labels: string[], receivers: string) =>
+      runTool("amtool", ["config", "routes", "test", `--config.file=${config()}`, `--verify.receivers=${receivers}`, ...labels]);
+    const critical = inventory.alerting.routes.critical.join(",");
+    const warning = inventory.alerting.routes.warning.join(",");
+    const sites = ["hub", ...inventory.sites.map((s) => s.name)];
+
+    it.each(sites)("sends critical alerts of site %s to every critical receiver", (site) => {
+      expect(route(["alertname=CameraOffline", "severity=critical", `site=${site}`], critical).code).toBe(0);
+    });
+
+    it.each(sites)("sends warnings of site %s to email and Teams only", (site) => {
+      expect(route(["alertname=SensorStale", "severity=warning", `site=${site}`], warning).code).toBe(0);
+    });
+
+    it("drops info alerts and sends Watchdog only to the heartbeat", () => {
+      expect(route(["alertname=SomethingInfo", "severity=info", "site=home"], "blackhole").code).toBe(0);
+      expect(route(["alertname=Watchdog", "severity=info"], inventory.alerting.heartbeat!).code).toBe(0);
+      expect(route(["alertname=Watchdog", "severity=info", "site=cabin"], inventory.alerting.heartbeat!).code).toBe(0);
+    });
+
+    it("sends an alert without severity to the first critical receiver", () => {
+      expect(route(["alertname=Unlabelled"], inventory.alerting.routes.critical[0]).code).toBe(0);
+    });
+
+    it("routes a site with maintenance windows through its muting route, and only that site", () => {
+      const tree = (site: string) => runTool("amtool", ["config", "routes", "test", `--config.file=${config()}`, "--tree", "severity=critical", `site=${site}`]).output;
+      expect(tree("cabin")).toContain('{site="cabin"}');
+      expect(tree("home")).not.toContain("site=");
+      const cabinRoute = rendered.route.routes.find((r: { matchers: string[] }) => r.matchers.includes('site="cabin"'));
+      expect(cabinRoute.mute_time_intervals).toEqual(["maintenance-cabin"]);
+      expect(rendered.time_intervals.map((t: { name: string }) => t.name)).toEqual(["maintenance-cabin"]);
+    });
+
+    it("fails a routing expectation that is wrong (the check can fail)", () => {
+      expect(route(["alertname=SensorStale", "severity=warning", "site=home"], critical).code).not.toBe(0);
+    });
   });
 
   it("rejects a config that routes to an undefined receiver (the check can fail)", () => {
-    const broken = { ...withStandIns, route: { ...withStandIns.route, receiver: "nobody" } };
-    const file = join(work, "broken.yml");
-    writeFileSync(file, stringify(broken));
-    expect(runTool("amtool", ["check-config", file]).code).not.toBe(0);
+    const broken = forAmtool025(rendered);
+    broken.route.receiver = "nobody";
+    expect(runTool("amtool", ["check-config", writeConfig("broken.yml", broken)]).code).not.toBe(0);
   });
 });

@@ -51,6 +51,7 @@ describe("renderAlertmanagerConfig", () => {
         { name: "pager", type: "webhook", urlVariable: "pager_url" },
         { name: "mobile", type: "pushover", userKeyVariable: "po_user", tokenVariable: "po_token" },
         { name: "email", type: "email", to: "a@b.example", from: "c@b.example", smarthost: "smtp.b.example:587", username: "c", passwordVariable: "smtp_pw" },
+        { name: "teams", type: "msteams", urlVariable: "teams_url" },
       ],
       routes: { critical: ["pager", "mobile"], warning: ["email"], info: [] },
       heartbeat: "pager",
@@ -58,29 +59,49 @@ describe("renderAlertmanagerConfig", () => {
       groupIntervalSeconds: 300,
       repeatIntervalHours: 4,
       heartbeatIntervalSeconds: 60,
+      secretsDir: "/run/secrets",
+      inhibitRules: [{ sourceMatchers: ['alertname="EdgeNodeDown"'], targetMatchers: ['alertname="CameraOffline"'], equal: ["site", "node"] }],
+      maintenance: [
+        { site: "cabin", windows: [{ weekdays: ["sunday"], start: "03:00", end: "04:30", location: "Europe/Oslo" }] },
+        { site: "home", windows: [] },
+      ],
     }),
   );
+  const severityRoutes = [
+    { matchers: ['severity="critical"'], receiver: "pager", continue: true },
+    { matchers: ['severity="critical"'], receiver: "mobile" },
+    { matchers: ['severity="warning"'], receiver: "email" },
+    { matchers: ['severity="info"'], receiver: BLACKHOLE },
+  ];
 
-  it("groups by alertname and site, and sends Watchdog only to the heartbeat", () => {
+  it("groups by alertname and site, and sends Watchdog only to the heartbeat, before any maintenance route", () => {
     expect(doc.route.group_by).toEqual(["alertname", "site"]);
     expect(doc.route.routes[0]).toMatchObject({ matchers: ['alertname="Watchdog"'], receiver: "pager", repeat_interval: "60s" });
     expect(doc.route.routes[0].continue).toBeUndefined();
   });
 
   it("tells every receiver of a severity, in order", () => {
-    expect(doc.route.routes.slice(1)).toEqual([
-      { matchers: ['severity="critical"'], receiver: "pager", continue: true },
-      { matchers: ['severity="critical"'], receiver: "mobile" },
-      { matchers: ['severity="warning"'], receiver: "email" },
-      { matchers: ['severity="info"'], receiver: BLACKHOLE },
+    expect(doc.route.routes.slice(2)).toEqual(severityRoutes);
+  });
+
+  it("mutes a site's notifications in its maintenance windows", () => {
+    expect(doc.route.routes[1]).toEqual({ matchers: ['site="cabin"'], mute_time_intervals: ["maintenance-cabin"], routes: severityRoutes });
+    expect(doc.time_intervals).toEqual([
+      { name: "maintenance-cabin", time_intervals: [{ weekdays: ["sunday"], times: [{ start_time: "03:00", end_time: "04:30" }], location: "Europe/Oslo" }] },
     ]);
   });
 
-  it("writes secrets only as Terraform variable placeholders", () => {
+  it("renders inhibition rules", () => {
+    expect(doc.inhibit_rules).toEqual([{ source_matchers: ['alertname="EdgeNodeDown"'], target_matchers: ['alertname="CameraOffline"'], equal: ["site", "node"] }]);
+  });
+
+  it("reads every secret from a file, never inline", () => {
     const byName = Object.fromEntries(doc.receivers.map((r: { name: string }) => [r.name, r]));
-    expect(byName.pager.webhook_configs[0].url).toBe("${var.pager_url}");
-    expect(byName.mobile.pushover_configs[0]).toMatchObject({ user_key: "${var.po_user}", token: "${var.po_token}" });
-    expect(byName.email.email_configs[0].auth_password).toBe("${var.smtp_pw}");
+    expect(byName.pager.webhook_configs[0]).toEqual({ url_file: "/run/secrets/pager_url", send_resolved: true });
+    expect(byName.mobile.pushover_configs[0]).toMatchObject({ user_key_file: "/run/secrets/po_user", token_file: "/run/secrets/po_token" });
+    expect(byName.email.email_configs[0].auth_password_file).toBe("/run/secrets/smtp_pw");
+    expect(byName.teams.msteamsv2_configs[0]).toEqual({ webhook_url_file: "/run/secrets/teams_url", send_resolved: true });
+    expect(JSON.stringify(doc)).not.toMatch(/\$\{var\./);
   });
 });
 

@@ -9,6 +9,7 @@ import { RuleFile } from "./types";
 
 export * from "./cameras";
 export * from "./edge";
+export * from "./inhibitions";
 export * from "./log-alerts";
 export * from "./render";
 export * from "./sensors";

@@ -1,14 +1,15 @@
 import { Construct } from "constructs";
 import { IMAGES } from "../versions";
-import { AlertmanagerConfig, renderAlertmanagerConfig } from "./config/alertmanager-config";
+import { AlertmanagerConfig, receiverSecrets, renderAlertmanagerConfig } from "./config/alertmanager-config";
+import { secretRef } from "./config/terraform-content";
 import { HostBinding, HostContext, publishedPorts } from "./common-props";
 import { DockerService } from "./docker-service";
 import { PORTS } from "./ports";
 import { PropProblems } from "./validation";
 
 export interface AlertmanagerProps extends HostContext {
-  /** Receivers and routes; secrets are `${var.NAME}` placeholders. */
-  readonly config: AlertmanagerConfig;
+  /** Receivers, routes, inhibitions and maintenance windows (secrets directory is set here). */
+  readonly config: Omit<AlertmanagerConfig, "secretsDir">;
   /** How long silences and notification logs are kept. @default "120h" */
   readonly dataRetention?: string;
   /** @default - not published on the host */
@@ -17,7 +18,13 @@ export interface AlertmanagerProps extends HostContext {
   readonly memoryMb?: number;
 }
 
-/** Alertmanager: routes alerts to receivers; silences survive restarts on its volume. */
+const SECRETS_DIR = "/etc/alertmanager/secrets";
+
+/**
+ * Alertmanager: routes alerts to receivers; silences survive restarts on its
+ * volume. Each receiver secret is its own file, filled in by Terraform from a
+ * sensitive variable, and read by Alertmanager through `*_file` settings.
+ */
 export class Alertmanager extends Construct {
   public readonly dataRetention: string;
   public readonly service: DockerService;
@@ -48,7 +55,14 @@ export class Alertmanager extends Construct {
       healthcheck: ["wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${PORTS.alertmanager}/-/healthy`],
       dataVolumes: [{ name: "data", containerPath: "/alertmanager" }],
       ports: publishedPorts(props.publish, PORTS.alertmanager),
-      files: [{ containerPath: "/etc/alertmanager/alertmanager.yml", renderedName: "alertmanager.yml", content: renderAlertmanagerConfig(props.config) }],
+      files: [
+        { containerPath: "/etc/alertmanager/alertmanager.yml", renderedName: "alertmanager.yml", content: renderAlertmanagerConfig({ ...props.config, secretsDir: SECRETS_DIR }) },
+        ...receiverSecrets(props.config.receivers).map((variable) => ({
+          containerPath: `${SECRETS_DIR}/${variable}`,
+          renderedName: `secrets/${variable}`,
+          content: secretRef(variable),
+        })),
+      ],
     });
   }
 }

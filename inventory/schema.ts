@@ -127,10 +127,42 @@ const node = z.strictObject({
   sensors: z.array(sensor).default([]),
 });
 
+const WEEKDAY = "(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)";
+const clock = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, "must be a time of day as HH:MM");
+
+const maintenanceWindow = z
+  .strictObject({
+    weekdays: z
+      .array(z.string().regex(new RegExp(`^${WEEKDAY}(?::${WEEKDAY})?$`), "must be a weekday or a range such as monday:friday"))
+      .optional()
+      .describe("days the window applies to; every day when left out"),
+    start: clock.describe("start time of day, HH:MM"),
+    end: clock.describe("end time of day, HH:MM (after start)"),
+    location: z
+      .string()
+      .refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin")
+      .default("UTC")
+      .describe("time zone of start and end"),
+  })
+  .superRefine((w, ctx) => {
+    if (w.start >= w.end) ctx.addIssue({ code: "custom", path: ["end"], message: `must be after start (${w.start})` });
+  })
+  .describe("a recurring window in which the site's notifications are muted (Alertmanager time_intervals)");
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const site = z.strictObject({
   name: name("site name").refine((value) => value !== "hub", "is reserved for the hub's own services"),
   mode: z.enum(["pull", "push"]).describe("pull: the hub scrapes the nodes; push: nodes run Prometheus in agent mode and remote-write to the hub"),
   nodes: z.array(node).min(1, "a site needs at least one node"),
+  maintenance: z.array(maintenanceWindow).default([]).describe("recurring maintenance windows that mute the site's notifications"),
 });
 
 const connector = z

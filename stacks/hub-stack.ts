@@ -2,7 +2,7 @@ import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { deploymentRules, renderRuleGroups } from "../alert-rules";
+import { deploymentRules, inhibitionRules, renderRuleGroups } from "../alert-rules";
 import { Alertmanager, CameraHub, Grafana, Loki, NodeExporter, Prometheus, Pushgateway, SecretVariables } from "../constructs";
 import type { Inventory } from "../inventory/schema";
 import { hubScrapeJobs } from "./hub-scrape-jobs";
@@ -38,6 +38,8 @@ export class HubStack extends TerraformStack {
         groupIntervalSeconds: 300,
         repeatIntervalHours: 4,
         heartbeatIntervalSeconds: 60,
+        inhibitRules: inhibitionRules(),
+        maintenance: props.inventory.sites.map((site) => ({ site: site.name, windows: site.maintenance })),
       },
     });
 

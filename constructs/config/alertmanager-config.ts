@@ -1,4 +1,4 @@
-import { secretRef } from "./terraform-content";
+import type { InhibitRule } from "../../alert-rules/inhibitions";
 import { toYaml } from "./yaml";
 
 export type ReceiverConfig =
@@ -6,6 +6,17 @@ export type ReceiverConfig =
   | { readonly name: string; readonly type: "email"; readonly to: string; readonly from: string; readonly smarthost: string; readonly username: string; readonly passwordVariable: string }
   | { readonly name: string; readonly type: "pushover"; readonly userKeyVariable: string; readonly tokenVariable: string }
   | { readonly name: string; readonly type: "msteams"; readonly urlVariable: string };
+
+export interface MaintenanceWindow {
+  /** Weekdays or ranges (monday:friday). @default - every day */
+  readonly weekdays?: readonly string[];
+  /** HH:MM */
+  readonly start: string;
+  /** HH:MM */
+  readonly end: string;
+  /** IANA time zone. */
+  readonly location: string;
+}
 
 export interface AlertmanagerConfig {
   readonly receivers: readonly ReceiverConfig[];
@@ -18,15 +29,42 @@ export interface AlertmanagerConfig {
   readonly repeatIntervalHours: number;
   /** How often the heartbeat receiver hears from Watchdog. */
   readonly heartbeatIntervalSeconds: number;
+  /** Directory in the container holding one file per secret variable. */
+  readonly secretsDir: string;
+  /** @default [] */
+  readonly inhibitRules?: readonly InhibitRule[];
+  /** Sites' recurring maintenance windows, muting their notifications. @default [] */
+  readonly maintenance?: readonly { readonly site: string; readonly windows: readonly MaintenanceWindow[] }[];
 }
 
 /** Receiver with no integrations: what is routed there is dropped on purpose. */
 export const BLACKHOLE = "blackhole";
 
+export const maintenanceIntervalName = (site: string) => `maintenance-${site}`;
+
+/** Secret variables the receivers read from files, in the order they appear. */
+export function receiverSecrets(receivers: readonly ReceiverConfig[]): string[] {
+  return [
+    ...new Set(
+      receivers.flatMap((r) => {
+        switch (r.type) {
+          case "webhook":
+          case "msteams":
+            return [r.urlVariable];
+          case "email":
+            return [r.passwordVariable];
+          case "pushover":
+            return [r.userKeyVariable, r.tokenVariable];
+        }
+      }),
+    ),
+  ];
+}
+
 /**
- * Renders alertmanager.yml. Secrets appear as `${var.NAME}` placeholders, filled in
- * by Terraform on upload. The file stays inside what Alertmanager 0.25 and 0.28+
- * both accept, except `msteams_configs` (0.26+), which tests check separately.
+ * Renders alertmanager.yml for Alertmanager 0.28+ (the deployed image): secrets
+ * are read from files (`*_file`), Teams uses `msteamsv2_configs` (Workflows
+ * webhooks; Microsoft retired the connectors `msteams_configs` targets).
  */
 export function renderAlertmanagerConfig(cfg: AlertmanagerConfig): string {
   const severityRoutes = (["critical", "warning", "info"] as const).flatMap((severity) => {
@@ -38,7 +76,10 @@ export function renderAlertmanagerConfig(cfg: AlertmanagerConfig): string {
       ...(i < names.length - 1 ? { continue: true } : {}),
     }));
   });
-  return toYaml({
+  const maintenance = (cfg.maintenance ?? []).filter((m) => m.windows.length > 0);
+  const secretFile = (variable: string) => `${cfg.secretsDir}/${variable}`;
+
+  const doc: Record<string, unknown> = {
     route: {
       // Anything without a known severity still reaches the first critical receiver.
       receiver: cfg.routes.critical[0],
@@ -47,6 +88,7 @@ export function renderAlertmanagerConfig(cfg: AlertmanagerConfig): string {
       group_interval: `${cfg.groupIntervalSeconds}s`,
       repeat_interval: `${cfg.repeatIntervalHours}h`,
       routes: [
+        // First, so maintenance never mutes the dead man's switch.
         {
           matchers: ['alertname="Watchdog"'],
           receiver: cfg.heartbeat ?? BLACKHOLE,
@@ -54,25 +96,38 @@ export function renderAlertmanagerConfig(cfg: AlertmanagerConfig): string {
           group_interval: `${cfg.heartbeatIntervalSeconds}s`,
           repeat_interval: `${cfg.heartbeatIntervalSeconds}s`,
         },
+        ...maintenance.map((m) => ({ matchers: [`site="${m.site}"`], mute_time_intervals: [maintenanceIntervalName(m.site)], routes: severityRoutes })),
         ...severityRoutes,
       ],
     },
-    receivers: [{ name: BLACKHOLE }, ...cfg.receivers.map(renderReceiver)],
-  });
+  };
+  if (cfg.inhibitRules && cfg.inhibitRules.length > 0)
+    doc.inhibit_rules = cfg.inhibitRules.map((r) => ({ source_matchers: [...r.sourceMatchers], target_matchers: [...r.targetMatchers], equal: [...r.equal] }));
+  if (maintenance.length > 0)
+    doc.time_intervals = maintenance.map((m) => ({
+      name: maintenanceIntervalName(m.site),
+      time_intervals: m.windows.map((w) => ({
+        ...(w.weekdays ? { weekdays: [...w.weekdays] } : {}),
+        times: [{ start_time: w.start, end_time: w.end }],
+        location: w.location,
+      })),
+    }));
+  doc.receivers = [{ name: BLACKHOLE }, ...cfg.receivers.map((r) => renderReceiver(r, secretFile))];
+  return toYaml(doc);
 }
 
-function renderReceiver(r: ReceiverConfig): Record<string, unknown> {
+function renderReceiver(r: ReceiverConfig, secretFile: (variable: string) => string): Record<string, unknown> {
   switch (r.type) {
     case "webhook":
-      return { name: r.name, webhook_configs: [{ url: secretRef(r.urlVariable), send_resolved: true }] };
+      return { name: r.name, webhook_configs: [{ url_file: secretFile(r.urlVariable), send_resolved: true }] };
     case "email":
       return {
         name: r.name,
-        email_configs: [{ to: r.to, from: r.from, smarthost: r.smarthost, auth_username: r.username, auth_password: secretRef(r.passwordVariable), require_tls: true, send_resolved: true }],
+        email_configs: [{ to: r.to, from: r.from, smarthost: r.smarthost, auth_username: r.username, auth_password_file: secretFile(r.passwordVariable), require_tls: true, send_resolved: true }],
       };
     case "pushover":
-      return { name: r.name, pushover_configs: [{ user_key: secretRef(r.userKeyVariable), token: secretRef(r.tokenVariable), send_resolved: true }] };
+      return { name: r.name, pushover_configs: [{ user_key_file: secretFile(r.userKeyVariable), token_file: secretFile(r.tokenVariable), send_resolved: true }] };
     case "msteams":
-      return { name: r.name, msteams_configs: [{ webhook_url: secretRef(r.urlVariable), send_resolved: true }] };
+      return { name: r.name, msteamsv2_configs: [{ webhook_url_file: secretFile(r.urlVariable), send_resolved: true }] };
   }
 }
