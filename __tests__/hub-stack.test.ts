@@ -76,9 +76,15 @@ describe("hub stack", () => {
   });
 
   it("uploads configs with Terraform syntax escaped and secrets as sensitive variables", () => {
-    const uploads = container(parsed, "alertmanager").upload;
+    const uploads: { file: string; content: string }[] = container(parsed, "alertmanager").upload;
     expect(uploads[0].file).toBe("/etc/alertmanager/alertmanager.yml");
-    expect(uploads[0].content).toContain("url: ${var.pager_webhook_url}");
+    // Every *_file the config reads is uploaded, holding exactly its variable.
+    const referenced = [...uploads[0].content.matchAll(/_file: (\S+)/g)].map((m) => m[1]);
+    expect(referenced.length).toBeGreaterThan(0);
+    for (const path of referenced) {
+      const secret = uploads.find((u) => u.file === path);
+      expect({ path, content: secret?.content }).toEqual({ path, content: `\${var.${path.split("/").pop()}}` });
+    }
     expect(Object.keys(parsed.variable).sort()).toEqual([
       "grafana_admin_password",
       "heartbeat_url",
@@ -90,7 +96,7 @@ describe("hub stack", () => {
       "teams_webhook_url",
     ]);
     for (const v of Object.values(parsed.variable)) expect(v).toMatchObject({ sensitive: true, type: "string" });
-    expect(container(parsed, "grafana").upload.find((u: { file: string }) => u.file.endsWith("admin_password")).content).toBe("${var.grafana_admin_password}");
+    expect(container(parsed, "grafana").upload.find((u: { file: string }) => u.file.endsWith("/grafana_admin_password")).content).toBe("${var.grafana_admin_password}");
   });
 
   it("scrapes every node of pull sites with site, node and service labels", () => {
@@ -99,6 +105,8 @@ describe("hub stack", () => {
     expect(config).toContain("192.168.1.22:9400");
     // cabin pushes: the hub never scrapes it.
     expect(config).not.toContain("10.20.0.5");
+    // The camera hub's per-camera series get their camera's site and node.
+    expect(config).toContain("regex: front-door|driveway\n        target_label: node\n        replacement: porch");
   });
 });
 

@@ -98,6 +98,17 @@ describe("inventory", () => {
     expect(problems).toContainEqual(expect.stringMatching(/alerting\.heartbeat: names a receiver that is not defined.*got "deadmanssnitch"$/));
   });
 
+  it("fails when a maintenance window is malformed", () => {
+    const problems = problemsOf((d) => (d.sites[1].maintenance = [{ weekdays: ["sunday", "funday"], start: "05:00", end: "04:30", location: "Mars/Olympus" }]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/sites\[1\]\.maintenance\[0\]\.weekdays\[1\]: must be a weekday or a range such as monday:friday, got "funday"$/),
+        expect.stringMatching(/sites\[1\]\.maintenance\[0\]\.end: must be after start \(05:00\), got "04:30"$/),
+        expect.stringMatching(/sites\[1\]\.maintenance\[0\]\.location: must be an IANA time zone such as Europe\/Berlin, got "Mars\/Olympus"$/),
+      ]),
+    );
+  });
+
   it("fails when an image floats on latest", () => {
     expect(problemsOf((d) => (d.edgeAgent.image = "ghcr.io/home-ops/edge-agent:latest"))).toContainEqual(
       expect.stringMatching(/edgeAgent\.image: must not use the floating tag 'latest'/),

@@ -20,7 +20,8 @@ export interface GrafanaProps extends HostContext {
   readonly memoryMb?: number;
 }
 
-const PASSWORD_FILE = "/etc/grafana/secrets/admin_password";
+/** Secret files are named after their variable, as on every service. */
+const SECRETS_DIR = "/etc/grafana/secrets";
 
 /** Grafana server. Datasources and dashboards are pushed by the `grafana` stack. */
 export class Grafana extends Construct {
@@ -36,6 +37,7 @@ export class Grafana extends Construct {
     this.adminUser = props.adminUser ?? "admin";
     this.adminPasswordVariable = props.adminPasswordVariable ?? "grafana_admin_password";
     const memoryMb = props.memoryMb ?? 512;
+    const passwordFile = `${SECRETS_DIR}/${this.adminPasswordVariable}`;
     new PropProblems(this)
       .require(/^https?:\/\/[^/\s]+\/?/.test(this.rootUrl), "rootUrl", "must be an http:// or https:// URL", this.rootUrl)
       .require(this.adminUser.length > 0, "adminUser", "must not be empty", this.adminUser)
@@ -55,10 +57,10 @@ export class Grafana extends Construct {
         {
           containerPath: "/etc/grafana/grafana.ini",
           renderedName: "grafana.ini",
-          content: renderGrafanaIni({ httpPort: PORTS.grafana, adminUser: this.adminUser, adminPasswordFile: PASSWORD_FILE, rootUrl: this.rootUrl }),
+          content: renderGrafanaIni({ httpPort: PORTS.grafana, adminUser: this.adminUser, adminPasswordFile: passwordFile, rootUrl: this.rootUrl }),
         },
         // Terraform fills the value in on upload; the review copy shows the placeholder.
-        { containerPath: PASSWORD_FILE, renderedName: "secrets/admin_password", content: secretRef(this.adminPasswordVariable) },
+        { containerPath: passwordFile, renderedName: `secrets/${this.adminPasswordVariable}`, content: secretRef(this.adminPasswordVariable) },
       ],
     });
   }
