@@ -52,6 +52,12 @@ describe("inventory", () => {
     );
   });
 
+  it("fails when a sensor name is used twice, even on another site", () => {
+    expect(problemsOf((d) => (d.sites[1].nodes[0].sensors[0].name = "porch-temperature"))).toContainEqual(
+      expect.stringMatching(/sites\[1\]\.nodes\[0\]\.sensors\[0\]\.name: duplicate sensor name \(also on site home node porch\), got "porch-temperature"$/),
+    );
+  });
+
   it("fails when two site/node pairs give the same stack name", () => {
     const problems = problemsOf((d) => {
       d.sites[0].name = "home-a";

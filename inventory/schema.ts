@@ -266,6 +266,7 @@ function crossChecks(inv: Record<string, unknown>, ctx: z.RefinementCtx) {
   duplicates(sites, ["sites"], "site");
   const stackNames = new Map<string, string>();
   const cameraOwner = new Map<string, string>();
+  const sensorOwner = new Map<string, string>();
   sites.forEach((site, si) => {
     const nodes = list((site as { nodes?: unknown }).nodes);
     duplicates(nodes, ["sites", si, "nodes"], "node", ` in site ${nameOf(site)}`);
@@ -279,7 +280,15 @@ function crossChecks(inv: Record<string, unknown>, ctx: z.RefinementCtx) {
           issues.push({ path: ["sites", si, "nodes", ni, "cameras", ci, "name"], message: `duplicate camera name (also on ${owner})` });
         else cameraOwner.set(cameraName, `site ${nameOf(site)} node ${nameOf(node)}`);
       });
-      duplicates(list((node as { sensors?: unknown }).sensors), ["sites", si, "nodes", ni, "sensors"], "sensor");
+      // Sensor alerts select by sensor name (one rule per threshold), so names are unique across sites.
+      list((node as { sensors?: unknown }).sensors).forEach((sensor, xi) => {
+        const sensorName = nameOf(sensor);
+        if (sensorName === undefined) return;
+        const owner = sensorOwner.get(sensorName);
+        if (owner !== undefined)
+          issues.push({ path: ["sites", si, "nodes", ni, "sensors", xi, "name"], message: `duplicate sensor name (also on ${owner})` });
+        else sensorOwner.set(sensorName, `site ${nameOf(site)} node ${nameOf(node)}`);
+      });
       // "edge-a-b-c" is site a-b/node c or site a/node b-c: stack names must not collide.
       const stack = `edge-${nameOf(site)}-${nameOf(node)}`;
       const other = stackNames.get(stack);

@@ -32,7 +32,7 @@ class BenchError extends Error {}
 
 /**
  * The example inventory with `count` generated sites. Names are unique and valid
- * (`site-<i>` / `n1`, `n2` / `cam-<node>-<k>`), so every `edge-<site>-<node>`
+ * (`site-<i>` / `n1`, `n2` / `cam-<i>-<node>-<k>`, globally unique as the schema requires), so every `edge-<site>-<node>`
  * stack name is distinct; addresses are 10.<i / 256>.<i % 256>.<host>.
  */
 function generateInventory(base: Record<string, unknown>, count: number): Record<string, unknown> {
@@ -50,12 +50,12 @@ function generateInventory(base: Record<string, unknown>, count: number): Record
         logAgent: n === 1 ? "promtail" : "alloy",
         cameras: [1, 2].map((k) => {
           const probe = probes[(i + 2 * n + k) % probes.length];
-          const camera = { name: `cam-n${n}-${k}`, address: `${net}.${100 + 10 * n + k}`, probe };
+          const camera = { name: `cam-${i + 1}-n${n}-${k}`, address: `${net}.${100 + 10 * n + k}`, probe };
           if (probe === "tcp") return { ...camera, port: 554 };
           if (probe === "http") return { ...camera, port: 80, path: "/onvif/device_service" };
           return camera;
         }),
-        sensors: [{ name: `temp-n${n}`, kind: "temperature", staleAfter: "15m" }],
+        sensors: [{ name: `temp-${i + 1}-n${n}`, kind: "temperature", staleAfter: "15m" }],
       })),
     };
   });
