@@ -1,12 +1,11 @@
 // Cameras: a camera whose probe fails (blackbox_exporter on its edge node), and
 // a camera the camera hub itself reports as unreachable.
 import { ResolvedAlertSettings } from "./settings";
-import { RuleFile } from "./types";
+import { RuleFile, seriesOf } from "./types";
 
 export function cameraRules(s: ResolvedAlertSettings): RuleFile {
   const probe = { job: "camera-probe", instance: "192.168.1.50", site: "home", node: "porch", camera: "front-door" };
   const hubSeries = { job: "tapo-camera-mcp", instance: "tapo-camera-mcp:7777", service: "tapo-camera-mcp", site: "home", node: "porch", camera: "front-door" };
-  const series = (name: string, labels: Record<string, string>) => `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(",")}}`;
   return {
     fileName: "cameras.yml",
     groups: [
@@ -51,8 +50,8 @@ export function cameraRules(s: ResolvedAlertSettings): RuleFile {
         name: "a camera whose probe fails goes offline after the grace period; a healthy one stays quiet",
         intervalSeconds: 60,
         inputSeries: [
-          { series: series("probe_success", probe), values: "1 1 0x6" },
-          { series: series("probe_success", { ...probe, instance: "192.168.1.51:554", camera: "driveway" }), values: "1x8" },
+          { series: seriesOf("probe_success", probe), values: "1 1 0x6" },
+          { series: seriesOf("probe_success", { ...probe, instance: "192.168.1.51:554", camera: "driveway" }), values: "1x8" },
         ],
         expect: [
           { evalTime: "1m", alertname: "CameraOffline", alerts: [] },
@@ -63,8 +62,8 @@ export function cameraRules(s: ResolvedAlertSettings): RuleFile {
         name: "a camera the hub reports offline alerts; one it reaches does not",
         intervalSeconds: 60,
         inputSeries: [
-          { series: series(s.cameraHubOnlineMetric, hubSeries), values: "1 0x6" },
-          { series: series(s.cameraHubOnlineMetric, { ...hubSeries, camera: "driveway" }), values: "1x7" },
+          { series: seriesOf(s.cameraHubOnlineMetric, hubSeries), values: "1 0x6" },
+          { series: seriesOf(s.cameraHubOnlineMetric, { ...hubSeries, camera: "driveway" }), values: "1x7" },
         ],
         expect: [
           { evalTime: "2m", alertname: "CameraHubReportsCameraOffline", alerts: [] },

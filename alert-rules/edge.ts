@@ -2,7 +2,7 @@
 // goes silent, a whole site down, and a push node's remote write falling behind.
 import type { Inventory } from "../inventory/schema";
 import { ResolvedAlertSettings } from "./settings";
-import { AlertRule, RuleFile, RuleTest } from "./types";
+import { AlertRule, RuleFile, RuleTest, seriesOf } from "./types";
 
 const NODE_UP = 'up{service="node-exporter",site!="hub"}';
 
@@ -67,7 +67,6 @@ export function edgeRules(inv: Inventory, s: ResolvedAlertSettings): RuleFile {
     const site = pushSites[0];
     const agentBase = { job: "prometheus-agent", instance: "localhost:9090", service: "prometheus-agent", site, node: "n1" };
     const agentLabels = { ...agentBase, remote_name: "hub", url: "https://hub/api/v1/write" };
-    const sel = (labels: Record<string, string>) => `{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(",")}}`;
     rules.push(
       {
         alert: "EdgeNodeSilent",
@@ -114,8 +113,8 @@ export function edgeRules(inv: Inventory, s: ResolvedAlertSettings): RuleFile {
         intervalSeconds: 60,
         inputSeries: [
           // The newest sample's time advances; the queue sends nothing.
-          { series: `prometheus_remote_storage_highest_timestamp_in_seconds${sel(agentBase)}`, values: "0+60x30" },
-          { series: `prometheus_remote_storage_queue_highest_sent_timestamp_seconds${sel(agentLabels)}`, values: "0x30" },
+          { series: seriesOf("prometheus_remote_storage_highest_timestamp_in_seconds", agentBase), values: "0+60x30" },
+          { series: seriesOf("prometheus_remote_storage_queue_highest_sent_timestamp_seconds", agentLabels), values: "0x30" },
         ],
         expect: [
           { evalTime: "5m", alertname: "RemoteWriteBehind", alerts: [] },

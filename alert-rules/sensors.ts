@@ -2,7 +2,7 @@
 // inventory, its series disappeared, or a cloud connector stopped pushing.
 import type { Inventory } from "../inventory/schema";
 import { durationSeconds, ResolvedAlertSettings } from "./settings";
-import { AlertRule, RuleFile, RuleTest } from "./types";
+import { AlertRule, RuleFile, RuleTest, seriesOf } from "./types";
 
 interface SensorRef {
   readonly site: string;
@@ -73,11 +73,10 @@ export function sensorRules(inv: Inventory, s: ResolvedAlertSettings): RuleFile 
 
 function sensorTests(sensors: readonly SensorRef[], pushers: readonly { name: string; staleAfter: string }[], metric: string): RuleTest[] {
   const labelsOf = (ref: SensorRef) => ({ job: "edge-agent", instance: `${ref.node}:9400`, service: "edge-agent", site: ref.site, node: ref.node, sensor: ref.sensor });
-  const selector = (labels: Record<string, string>) => `{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(",")}}`;
   const minutes = (d: string) => Math.ceil(durationSeconds(d) / 60);
   // Each stale case needs only one fresh neighbour to show fresh sensors staying
   // quiet; these cases are built on every synth, so they must not grow with n².
-  const fresh = (refs: readonly SensorRef[], horizon: number) => refs.map((o) => ({ series: metric + selector(labelsOf(o)), values: `0+60x${horizon}` }));
+  const fresh = (refs: readonly SensorRef[], horizon: number) => refs.map((o) => ({ series: seriesOf(metric, labelsOf(o)), values: `0+60x${horizon}` }));
   const tests: RuleTest[] = sensors.map((ref, i) => {
     // Sample values are the sensor's last-update time: "0x.." never updates, "0+60x.." updates every minute.
     const horizon = minutes(ref.staleAfter) + 3;
@@ -85,7 +84,7 @@ function sensorTests(sensors: readonly SensorRef[], pushers: readonly { name: st
     return {
       name: `sensor ${ref.site}/${ref.sensor} goes stale after ${ref.staleAfter}; a fresh sensor stays quiet`,
       intervalSeconds: 60,
-      inputSeries: [{ series: metric + selector(labelsOf(ref)), values: `0x${horizon}` }, ...fresh(neighbour, horizon)],
+      inputSeries: [{ series: seriesOf(metric, labelsOf(ref)), values: `0x${horizon}` }, ...fresh(neighbour, horizon)],
       expect: [
         { evalTime: `${minutes(ref.staleAfter) - 1}m`, alertname: "SensorStale", alerts: [] },
         { evalTime: `${horizon}m`, alertname: "SensorStale", alerts: [{ ...labelsOf(ref), stale_after: ref.staleAfter }] },

@@ -2,7 +2,7 @@
 // answering, rules that fail to evaluate, notifications that fail to leave,
 // disks filling up and Loki refusing log lines.
 import { ResolvedAlertSettings } from "./settings";
-import { RuleFile } from "./types";
+import { RuleFile, seriesOf } from "./types";
 
 export function stackHealthRules(s: ResolvedAlertSettings): RuleFile {
   const targetDownFor = s.targetDownFor;
@@ -10,7 +10,6 @@ export function stackHealthRules(s: ResolvedAlertSettings): RuleFile {
   const fs = `fstype!~"${s.ignoredFilesystems}"`;
   const hub = { site: "hub", node: "hub" };
   const disk = { job: "node-exporter", instance: "192.168.1.10:9100", service: "node-exporter", ...hub, device: "/dev/sda1", fstype: "ext4", mountpoint: "/" };
-  const series = (name: string, labels: Record<string, string>) => `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(",")}}`;
   return {
     fileName: "stack-health.yml",
     groups: [
@@ -166,10 +165,10 @@ export function stackHealthRules(s: ResolvedAlertSettings): RuleFile {
         name: "a nearly full filesystem alerts after 15m; a roomy one does not",
         intervalSeconds: 60,
         inputSeries: [
-          { series: series("node_filesystem_avail_bytes", disk), values: "5x30" },
-          { series: series("node_filesystem_size_bytes", disk), values: "100x30" },
-          { series: series("node_filesystem_avail_bytes", { ...disk, device: "/dev/sdb1", mountpoint: "/data" }), values: "50x30" },
-          { series: series("node_filesystem_size_bytes", { ...disk, device: "/dev/sdb1", mountpoint: "/data" }), values: "100x30" },
+          { series: seriesOf("node_filesystem_avail_bytes", disk), values: "5x30" },
+          { series: seriesOf("node_filesystem_size_bytes", disk), values: "100x30" },
+          { series: seriesOf("node_filesystem_avail_bytes", { ...disk, device: "/dev/sdb1", mountpoint: "/data" }), values: "50x30" },
+          { series: seriesOf("node_filesystem_size_bytes", { ...disk, device: "/dev/sdb1", mountpoint: "/data" }), values: "100x30" },
         ],
         expect: [
           { evalTime: "10m", alertname: "NodeDiskAlmostFull", alerts: [] },
@@ -180,10 +179,10 @@ export function stackHealthRules(s: ResolvedAlertSettings): RuleFile {
         name: "a filesystem that will fill within the prediction window alerts; a steady one does not",
         intervalSeconds: 60,
         inputSeries: [
-          { series: series("node_filesystem_avail_bytes", disk), values: "39-0.1x200" },
-          { series: series("node_filesystem_size_bytes", disk), values: "100x200" },
-          { series: series("node_filesystem_avail_bytes", { ...disk, device: "/dev/sdb1", mountpoint: "/data" }), values: "30x200" },
-          { series: series("node_filesystem_size_bytes", { ...disk, device: "/dev/sdb1", mountpoint: "/data" }), values: "100x200" },
+          { series: seriesOf("node_filesystem_avail_bytes", disk), values: "39-0.1x200" },
+          { series: seriesOf("node_filesystem_size_bytes", disk), values: "100x200" },
+          { series: seriesOf("node_filesystem_avail_bytes", { ...disk, device: "/dev/sdb1", mountpoint: "/data" }), values: "30x200" },
+          { series: seriesOf("node_filesystem_size_bytes", { ...disk, device: "/dev/sdb1", mountpoint: "/data" }), values: "100x200" },
         ],
         expect: [
           { evalTime: "30m", alertname: "NodeDiskFillingUp", alerts: [] },

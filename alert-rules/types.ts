@@ -56,3 +56,8 @@ export interface RuleFile {
   readonly groups: readonly RuleGroup[];
   readonly tests: readonly RuleTest[];
 }
+
+/** A series in promtool's input notation: `name{label="value",...}`. */
+export function seriesOf(name: string, labels: Readonly<Record<string, string>>): string {
+  return `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(",")}}`;
+}

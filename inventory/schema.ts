@@ -271,24 +271,18 @@ function crossChecks(inv: Record<string, unknown>, ctx: z.RefinementCtx) {
     const nodes = list((site as { nodes?: unknown }).nodes);
     duplicates(nodes, ["sites", si, "nodes"], "node", ` in site ${nameOf(site)}`);
     nodes.forEach((node, ni) => {
-      // The camera hub knows cameras by name alone, so names are unique across sites.
-      list((node as { cameras?: unknown }).cameras).forEach((camera, ci) => {
-        const cameraName = nameOf(camera);
-        if (cameraName === undefined) return;
-        const owner = cameraOwner.get(cameraName);
-        if (owner !== undefined)
-          issues.push({ path: ["sites", si, "nodes", ni, "cameras", ci, "name"], message: `duplicate camera name (also on ${owner})` });
-        else cameraOwner.set(cameraName, `site ${nameOf(site)} node ${nameOf(node)}`);
-      });
-      // Sensor alerts select by sensor name (one rule per threshold), so names are unique across sites.
-      list((node as { sensors?: unknown }).sensors).forEach((sensor, xi) => {
-        const sensorName = nameOf(sensor);
-        if (sensorName === undefined) return;
-        const owner = sensorOwner.get(sensorName);
-        if (owner !== undefined)
-          issues.push({ path: ["sites", si, "nodes", ni, "sensors", xi, "name"], message: `duplicate sensor name (also on ${owner})` });
-        else sensorOwner.set(sensorName, `site ${nameOf(site)} node ${nameOf(node)}`);
-      });
+      const where = `site ${nameOf(site)} node ${nameOf(node)}`;
+      // The camera hub knows cameras by name alone, and sensor alerts select by
+      // sensor name: both are unique across the whole inventory.
+      for (const [kind, owners] of [["cameras", cameraOwner], ["sensors", sensorOwner]] as const) {
+        list((node as Record<string, unknown>)[kind]).forEach((item, i) => {
+          const itemName = nameOf(item);
+          if (itemName === undefined) return;
+          const owner = owners.get(itemName);
+          if (owner !== undefined) issues.push({ path: ["sites", si, "nodes", ni, kind, i, "name"], message: `duplicate ${kind.slice(0, -1)} name (also on ${owner})` });
+          else owners.set(itemName, where);
+        });
+      }
       // "edge-a-b-c" is site a-b/node c or site a/node b-c: stack names must not collide.
       const stack = `edge-${nameOf(site)}-${nameOf(node)}`;
       const other = stackNames.get(stack);
