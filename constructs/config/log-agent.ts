@@ -1,0 +1,23 @@
+// What a node's log agent (Promtail or Grafana Alloy) ships, and where to. Both
+// renderers take this one object, so switching agents changes nothing else.
+
+export interface LogAgentConfig {
+  /** Loki push endpoint on the hub, e.g. http://192.168.1.10:3100/loki/api/v1/push */
+  readonly lokiPushUrl: string;
+  /** `site` label of every line. */
+  readonly site: string;
+  /** `device` label of every line: the edge node's name. */
+  readonly device: string;
+  /** Glob of the edge agent's log files; the host directory is mounted read-only at the same path. */
+  readonly edgeAgentLogGlob: string;
+  /** `service` label of the edge agent's file logs. */
+  readonly edgeAgentService: string;
+  /** Docker socket mounted read-only, for container discovery and container logs. */
+  readonly dockerSocket: string;
+  /** Directory on the agent's volume that keeps read positions across restarts. */
+  readonly dataDir: string;
+  /** Port of the agent's HTTP server (metrics, readiness). */
+  readonly httpPort: number;
+  /** `severity` when a line carries none (or is not JSON). */
+  readonly defaultSeverity: string;
+}
