@@ -30,12 +30,14 @@ describe("hub stack", () => {
   it("runs every hub service on one network with the house defaults", () => {
     expect(json).toHaveResourceWithProperties(Network, { name: "observability" });
     const names = Object.values(parsed.resource.docker_container).map((c) => c.name).sort();
-    expect(names).toEqual(["alertmanager", "grafana", "loki", "node-exporter", "prometheus", "pushgateway", "tapo-camera-mcp"]);
+    expect(names).toEqual(["alertmanager", "grafana", "loki", "nest", "node-exporter", "petcube", "prometheus", "pushgateway", "ring", "tapo-camera-mcp"]);
+    const connectors = ["nest", "petcube", "ring"];
     for (const c of Object.values(parsed.resource.docker_container)) {
       expect({ name: c.name, restart: c.restart, logDriver: c.log_driver, hasMemory: c.memory > 0 }).toEqual({ name: c.name, restart: "unless-stopped", logDriver: "json-file", hasMemory: true });
       expect(c.log_opts).toEqual({ "max-size": "10m", "max-file": "5" });
-      // Loki's image is distroless: Prometheus's scrape watches it instead.
-      if (c.name !== "loki") expect(c.healthcheck.test[0]).toBe("CMD");
+      // Loki's image is distroless and connectors are the operator's images:
+      // Prometheus's scrape or push staleness watches those instead.
+      if (c.name !== "loki" && !connectors.includes(c.name)) expect(c.healthcheck.test[0]).toBe("CMD");
     }
   });
 
@@ -50,10 +52,12 @@ describe("hub stack", () => {
     expect(container(parsed, "alertmanager").ports).toEqual([{ internal: 9093, external: 9093, ip: "127.0.0.1", protocol: "tcp" }]);
     expect(container(parsed, "grafana").ports).toEqual([{ internal: 3000, external: 3000, ip: "192.168.1.10", protocol: "tcp" }]);
 
+    // Only what edges need stays published: Loki (logs) and Prometheus (remote write).
     const doc = exampleDocument();
-    delete doc.hub.publish;
+    doc.hub.publish = { loki: doc.hub.publish.loki, prometheus: doc.hub.publish.prometheus };
     const closed = synthHub(inventoryFrom(doc)).parsed;
-    for (const c of Object.values(closed.resource.docker_container)) expect({ name: c.name, ports: c.ports ?? [] }).toEqual({ name: c.name, ports: [] });
+    const published = Object.values(closed.resource.docker_container).filter((c) => (c.ports ?? []).length > 0).map((c) => c.name).sort();
+    expect(published).toEqual(["loki", "prometheus"]);
   });
 
   it("runs Prometheus with retention, lifecycle API and remote write for push sites", () => {

@@ -31,6 +31,13 @@ export interface DataVolume {
   readonly containerPath: string;
 }
 
+/** A named volume owned by another service, mounted here too (e.g. logs a log agent reads). */
+export interface SharedVolume {
+  readonly volume: Volume;
+  readonly containerPath: string;
+  readonly readOnly: boolean;
+}
+
 export interface HostMount {
   readonly hostPath: string;
   readonly containerPath: string;
@@ -62,7 +69,9 @@ export interface DockerServiceProps {
   readonly ports?: PublishedPort[];
   /** Named volumes that hold the service's data; they outlive the container. @default [] */
   readonly dataVolumes?: DataVolume[];
-  /** Read-only host paths (node_exporter's view of the host). @default [] */
+  /** @default [] */
+  readonly sharedVolumes?: SharedVolume[];
+  /** Read-only host paths (node_exporter's view of the host, the Docker socket). @default [] */
   readonly hostMounts?: HostMount[];
   /** "host" shares the host's network stack instead of joining the stack network. @default - the stack network */
   readonly networkMode?: "host";
@@ -118,6 +127,7 @@ export class DockerService extends Construct {
       ports: (props.ports ?? []).map((p) => ({ internal: p.containerPort, external: p.hostPort, ip: p.address, protocol: "tcp" })),
       volumes: [
         ...this.volumes.map((volume, i) => ({ volumeName: volume.name, containerPath: props.dataVolumes![i].containerPath })),
+        ...(props.sharedVolumes ?? []).map((v) => ({ volumeName: v.volume.name, containerPath: v.containerPath, readOnly: v.readOnly })),
         ...(props.hostMounts ?? []).map((m) => ({ hostPath: m.hostPath, containerPath: m.containerPath, readOnly: true })),
       ],
       // Resolved at synth time: files may still grow through add*() until then.

@@ -8,6 +8,7 @@ export const PORTS = {
   nodeExporter: 9100,
   cameraHub: 7777,
   promtail: 9080,
+  alloy: 12345,
   edgeAgent: 9400,
   blackboxExporter: 9115,
 } as const;

@@ -165,9 +165,12 @@ const site = z.strictObject({
   maintenance: z.array(maintenanceWindow).default([]).describe("recurring maintenance windows that mute the site's notifications"),
 });
 
+/** Container names the hub already uses; a connector runs beside them. */
+const HUB_CONTAINERS = ["prometheus", "alertmanager", "loki", "grafana", "pushgateway", "node-exporter", "tapo-camera-mcp", "promtail", "alloy"];
+
 const connector = z
   .strictObject({
-    name: name("connector name"),
+    name: name("connector name").refine((value) => !HUB_CONTAINERS.includes(value), `must not be one of the hub's own containers (${HUB_CONTAINERS.join(", ")})`),
     image: image.describe("the connector's image, run on the hub"),
     metrics: z.enum(["scrape", "push", "none"]).describe("scrape: the hub scrapes its /metrics; push: it pushes to the pushgateway"),
     port: port.optional().describe("port its /metrics listens on inside the hub network (required for scrape)"),
@@ -291,6 +294,18 @@ function crossChecks(inv: Record<string, unknown>, ctx: z.RefinementCtx) {
     });
   });
   duplicates(list(inv.connectors), ["connectors"], "connector");
+
+  // Edge nodes push logs (all sites) and metrics (push sites) to the hub's published ports.
+  const hubConfig = (typeof inv.hub === "object" && inv.hub !== null ? inv.hub : {}) as Record<string, unknown>;
+  const published = (typeof hubConfig.publish === "object" && hubConfig.publish !== null ? hubConfig.publish : {}) as Record<string, { address?: unknown } | undefined>;
+  const requirePublished = (service: string, why: string) => {
+    const binding = published[service];
+    if (binding === undefined) issues.push({ path: ["hub", "publish"], message: `must publish ${service}: ${why}` });
+    else if (typeof binding.address === "string" && /^127\./.test(binding.address))
+      issues.push({ path: ["hub", "publish", service, "address"], message: `must not be a loopback address: ${why}` });
+  };
+  if (sites.length > 0) requirePublished("loki", "edge nodes ship their logs to it");
+  if (sites.some((site) => (site as { mode?: unknown }).mode === "push")) requirePublished("prometheus", "push sites remote-write to it");
 
   const alertingConfig = (typeof inv.alerting === "object" && inv.alerting !== null ? inv.alerting : {}) as Record<string, unknown>;
   const receivers = list(alertingConfig.receivers);

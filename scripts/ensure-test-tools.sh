@@ -7,6 +7,7 @@ set -euo pipefail
 declare -A PACKAGE_OF=(
   [promtool]=prometheus
   [amtool]=prometheus-alertmanager
+  [prometheus-blackbox-exporter]=prometheus-blackbox-exporter
 )
 
 missing=()

@@ -1,11 +1,14 @@
 import { App } from "cdktf";
 import { deploymentRules, renderRunbook } from "../alert-rules";
 import type { Inventory } from "../inventory/schema";
+import { EdgeNodeStack, edgeStackName } from "./edge-node-stack";
 import { HubStack } from "./hub-stack";
 
-/** Every stack of the deployment, derived from the inventory. */
-export function defineStacks(app: App, inventory: Inventory): { hub: HubStack } {
-  return { hub: new HubStack(app, "hub", { inventory }) };
+/** Every stack of the deployment, derived from the inventory: the hub and one per edge node. */
+export function defineStacks(app: App, inventory: Inventory): { hub: HubStack; edges: EdgeNodeStack[] } {
+  const hub = new HubStack(app, "hub", { inventory });
+  const edges = inventory.sites.flatMap((site) => site.nodes.map((node) => new EdgeNodeStack(app, edgeStackName(site, node), { inventory, site, node })));
+  return { hub, edges };
 }
 
 /** RUNBOOK.md, generated from the alert rule definitions. */

@@ -1,19 +1,21 @@
-import type { MetricRelabel, ScrapeJob } from "../constructs/config/prometheus-config";
+import type { Relabel, ScrapeJob } from "../constructs/config/prometheus-config";
 import { PORTS } from "../constructs/ports";
 import type { Inventory } from "../inventory/schema";
+import { edgeScrapeJobs } from "./node-scrape-jobs";
 
 /** `site` and `node` of the services that run on the hub itself. */
 export const HUB_LABELS = { site: "hub", node: "hub" } as const;
 
 /**
  * The hub Prometheus's scrape jobs: the hub's own services, and every node of a
- * `pull` site. Every target carries `site`, `node` and `service` labels.
+ * `pull` site (push sites scrape themselves and remote-write). Every target
+ * carries `site`, `node` and `service` labels; camera probes also `camera`.
  */
 export function hubScrapeJobs(inv: Inventory, nodeExporterAddress: string): ScrapeJob[] {
   const onHub = (service: string, address: string) => ({ address, labels: { ...HUB_LABELS, service } });
-  const pullNodes = inv.sites.filter((s) => s.mode === "pull").flatMap((site) => site.nodes.map((node) => ({ site, node })));
-  const onNodes = (service: string, port: number) =>
-    pullNodes.map(({ site, node }) => ({ address: `${node.address}:${port}`, labels: { site: site.name, node: node.name, service } }));
+  const pullNodes = inv.sites.filter((s) => s.mode === "pull").flatMap((site) => site.nodes.map((node) => ({ site, node, host: node.address })));
+  const edgeJobs = edgeScrapeJobs(pullNodes);
+  const edgeNodeExporters = edgeJobs.find((j) => j.name === "node-exporter")?.targets ?? [];
 
   return [
     { name: "prometheus", targets: [onHub("prometheus", `localhost:${PORTS.prometheus}`)] },
@@ -23,16 +25,24 @@ export function hubScrapeJobs(inv: Inventory, nodeExporterAddress: string): Scra
     // Pushed series keep the job/instance labels their pusher gave them.
     { name: "pushgateway", honorLabels: true, targets: [onHub("pushgateway", `pushgateway:${PORTS.pushgateway}`)] },
     { name: "tapo-camera-mcp", targets: [onHub("tapo-camera-mcp", `tapo-camera-mcp:${PORTS.cameraHub}`)], metricRelabels: cameraLocation(inv) },
-    { name: "node-exporter", targets: [onHub("node-exporter", nodeExporterAddress), ...onNodes("node-exporter", PORTS.nodeExporter)] },
-    ...(pullNodes.length > 0 ? [{ name: "edge-agent", targets: onNodes("edge-agent", PORTS.edgeAgent) }] : []),
+    { name: "node-exporter", targets: [onHub("node-exporter", nodeExporterAddress), ...edgeNodeExporters] },
+    ...edgeJobs.filter((j) => j.name !== "node-exporter"),
+    ...scrapedConnectors(inv),
   ];
+}
+
+/** Cloud connectors that expose /metrics, one job each so their `up` is told apart. */
+function scrapedConnectors(inv: Inventory): ScrapeJob[] {
+  return inv.connectors
+    .filter((c) => c.metrics === "scrape")
+    .map((c) => ({ name: `connector-${c.name}`, targets: [{ address: `${c.name}:${c.port}`, labels: { ...HUB_LABELS, service: c.name } }] }));
 }
 
 /**
  * The camera hub reports per-camera series labelled only by `camera`; give them
  * the camera's `site` and `node` so routing and inhibition treat them like probes.
  */
-function cameraLocation(inv: Inventory): MetricRelabel[] {
+function cameraLocation(inv: Inventory): Relabel[] {
   return inv.sites.flatMap((site) =>
     site.nodes
       .filter((node) => node.cameras.length > 0)

@@ -3,7 +3,7 @@ import { Network } from "@cdktf/provider-docker/lib/network";
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { deploymentRules, inhibitionRules, renderRuleGroups } from "../alert-rules";
-import { Alertmanager, CameraHub, Grafana, Loki, NodeExporter, Prometheus, Pushgateway, SecretVariables } from "../constructs";
+import { Alertmanager, CameraHub, Connector, Grafana, Loki, NodeExporter, Prometheus, Pushgateway, SecretVariables } from "../constructs";
 import type { Inventory } from "../inventory/schema";
 import { hubScrapeJobs } from "./hub-scrape-jobs";
 
@@ -71,6 +71,10 @@ export class HubStack extends TerraformStack {
       port: hub.publish.nodeExporter?.port,
     });
     new CameraHub(this, "camera-hub", { ...context, image: hub.cameraHub.image, publish: hub.publish.cameraHub });
+
+    const connectors = new Construct(this, "connectors");
+    for (const c of props.inventory.connectors)
+      new Connector(connectors, c.name, { ...context, name: c.name, image: c.image, metrics: c.metrics, metricsPort: c.port });
 
     for (const job of hubScrapeJobs(props.inventory, nodeExporter.address)) this.prometheus.addScrapeJob(job);
   }

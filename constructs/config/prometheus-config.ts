@@ -7,12 +7,14 @@ export interface ScrapeTarget {
   readonly labels: Readonly<Record<string, string>>;
 }
 
-/** Sets `targetLabel` to `replacement` on series whose `sourceLabel` matches `regex` (fully anchored). */
-export interface MetricRelabel {
+/** Sets `targetLabel` on targets/series whose `sourceLabel` matches `regex` (fully anchored). */
+export interface Relabel {
   readonly sourceLabel: string;
-  readonly regex: string;
+  /** @default "(.*)" */
+  readonly regex?: string;
   readonly targetLabel: string;
-  readonly replacement: string;
+  /** @default "$1" */
+  readonly replacement?: string;
 }
 
 export interface ScrapeJob {
@@ -20,12 +22,14 @@ export interface ScrapeJob {
   readonly targets: readonly ScrapeTarget[];
   /** @default "/metrics" */
   readonly metricsPath?: string;
+  /** Applied to targets before the scrape (e.g. probe target → instance). @default [] */
+  readonly targetRelabels?: readonly Relabel[];
   /** Keep labels the target sets itself (pushgateway's job/instance). @default false */
   readonly honorLabels?: boolean;
   /** @default - the global scrape interval */
   readonly scrapeIntervalSeconds?: number;
   /** @default [] */
-  readonly metricRelabels?: readonly MetricRelabel[];
+  readonly metricRelabels?: readonly Relabel[];
 }
 
 export interface RemoteWriteTarget {
@@ -70,16 +74,17 @@ function renderScrapeJob(job: ScrapeJob): Record<string, unknown> {
     ...(job.metricsPath && job.metricsPath !== "/metrics" ? { metrics_path: job.metricsPath } : {}),
     ...(job.honorLabels ? { honor_labels: true } : {}),
     static_configs: job.targets.map((t) => ({ targets: [t.address], labels: sortedRecord(t.labels) })),
-    ...(job.metricRelabels && job.metricRelabels.length > 0
-      ? {
-          metric_relabel_configs: job.metricRelabels.map((r) => ({
-            source_labels: [r.sourceLabel],
-            regex: r.regex,
-            target_label: r.targetLabel,
-            replacement: r.replacement,
-          })),
-        }
-      : {}),
+    ...(job.targetRelabels && job.targetRelabels.length > 0 ? { relabel_configs: job.targetRelabels.map(renderRelabel) } : {}),
+    ...(job.metricRelabels && job.metricRelabels.length > 0 ? { metric_relabel_configs: job.metricRelabels.map(renderRelabel) } : {}),
+  };
+}
+
+function renderRelabel(r: Relabel): Record<string, unknown> {
+  return {
+    source_labels: [r.sourceLabel],
+    ...(r.regex !== undefined ? { regex: r.regex } : {}),
+    target_label: r.targetLabel,
+    ...(r.replacement !== undefined ? { replacement: r.replacement } : {}),
   };
 }
 

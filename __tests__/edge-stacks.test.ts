@@ -1,0 +1,173 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { createServer, Server } from "node:http";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { App, Testing } from "cdktf";
+import { defineStacks } from "../stacks/app";
+import { EdgeNodeStack } from "../stacks/edge-node-stack";
+import { renderedFiles } from "../stacks/rendered-files";
+import { exampleDocument, exampleInventory, inventoryFrom, ROOT } from "./support/example";
+import { freePort, start, waitUntilReady } from "./support/processes";
+import { runTool } from "./support/tools";
+
+type Synth = { resource: Record<string, Record<string, any>> };
+
+function synthEdge(siteName: string, nodeName: string, inventory = exampleInventory()): Synth {
+  const site = inventory.sites.find((s) => s.name === siteName)!;
+  const node = site.nodes.find((n) => n.name === nodeName)!;
+  return JSON.parse(Testing.synth(new EdgeNodeStack(Testing.app(), `edge-${siteName}-${nodeName}`, { inventory, site, node })));
+}
+
+const containers = (s: Synth) => Object.fromEntries(Object.values(s.resource.docker_container).map((c) => [c.name, c]));
+
+/** Synthesizes the whole app into a temp dir; returns each stack's cdk.tf.json text and the rendered files. */
+function synthAll(doc: Record<string, any>): { stacks: Map<string, string>; rendered: Map<string, string> } {
+  const outdir = mkdtempSync(join(tmpdir(), "edge-synth-"));
+  try {
+    const app = new App({ outdir });
+    const { hub, edges } = defineStacks(app, inventoryFrom(doc));
+    const rendered = renderedFiles(app);
+    app.synth();
+    const stacks = new Map([hub, ...edges].map((s) => [s.node.id, readFileSync(join(outdir, "stacks", s.node.id, "cdk.tf.json"), "utf8")]));
+    return { stacks, rendered };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+describe("edge node stacks", () => {
+  it("gives every node its own stack, named edge-<site>-<node>", () => {
+    const app = new App({ outdir: join(tmpdir(), "unused") });
+    const { edges } = defineStacks(app, exampleInventory());
+    expect(edges.map((s) => s.node.id)).toEqual(["edge-home-porch", "edge-home-garage", "edge-cabin-lodge"]);
+  });
+
+  it("runs the exporters, the edge agent and the node's log agent, exposed on the node address for the hub (pull)", () => {
+    const porch = containers(synthEdge("home", "porch"));
+    expect(Object.keys(porch).sort()).toEqual(["blackbox-exporter", "edge-agent", "node-exporter", "promtail"]);
+    expect(porch["node-exporter"].command).toContain("--web.listen-address=192.168.1.21:9100");
+    expect(porch["blackbox-exporter"].ports).toEqual([{ internal: 9115, external: 9115, ip: "192.168.1.21", protocol: "tcp" }]);
+    expect(porch["edge-agent"].image).toMatch(/docker_image/);
+    expect(containers(synthEdge("home", "garage")).alloy).toBeDefined();
+  });
+
+  it("keeps a push node's exporters on 127.0.0.1 and remote-writes through a local agent", () => {
+    const lodge = containers(synthEdge("cabin", "lodge"));
+    expect(lodge["node-exporter"].command).toContain("--web.listen-address=127.0.0.1:9100");
+    expect(lodge["edge-agent"].ports).toEqual([{ internal: 9400, external: 9400, ip: "127.0.0.1", protocol: "tcp" }]);
+    expect(lodge["prometheus-agent"].command).toEqual(expect.arrayContaining(["--agent", "--storage.agent.retention.max-time=6h"]));
+    expect(lodge["prometheus-agent"].network_mode).toBe("host");
+    const config = lodge["prometheus-agent"].upload[0].content as string;
+    expect(config).toContain("url: http://192.168.1.10:9090/api/v1/write");
+  });
+
+  it("ships logs to the hub's Loki with positions on a volume and the edge agent's logs mounted read-only", () => {
+    const porch = synthEdge("home", "porch");
+    const promtail = containers(porch).promtail;
+    expect(promtail.upload[0].content).toContain("http://192.168.1.10:3100/loki/api/v1/push");
+    const volumes = Object.values(porch.resource.docker_volume).map((v) => v.name).sort();
+    expect(volumes).toEqual(["edge-agent-logs", "promtail-positions"]);
+    expect(promtail.volumes).toEqual(
+      expect.arrayContaining([
+        { volume_name: expect.stringContaining("log-agent_service_volume-positions"), container_path: "/data" },
+        { volume_name: expect.stringContaining("edge-agent_service_volume-logs"), container_path: "/var/log/edge-agent", read_only: true },
+      ]),
+    );
+  });
+
+  it("fails when edges cannot reach the hub's Loki or Prometheus", () => {
+    const doc = exampleDocument();
+    doc.hub.publish.loki = { address: "127.0.0.1" };
+    delete doc.hub.publish.prometheus;
+    expect(() => inventoryFrom(doc)).toThrow(/hub\.publish\.loki\.address: must not be a loopback address: edge nodes ship their logs to it[\s\S]*hub\.publish: must publish prometheus: push sites remote-write to it/);
+  });
+});
+
+describe("adding a site", () => {
+  const before = synthAll(exampleDocument());
+  const grown = exampleDocument();
+  grown.sites.push({
+    name: "barn",
+    mode: "pull",
+    nodes: [{ name: "loft", dockerHost: "ssh://pi@barn-loft.home.arpa", address: "192.168.1.40", cameras: [{ name: "barn-door", address: "192.168.1.70", probe: "tcp", port: 554 }], sensors: [{ name: "barn-temperature", kind: "temperature" }] }],
+  });
+  const after = synthAll(grown);
+
+  it("adds its node's stack and changes no other edge stack", () => {
+    expect([...after.stacks.keys()]).toEqual([...before.stacks.keys(), "edge-barn-loft"]);
+    for (const [name, json] of before.stacks) if (name !== "hub") expect({ name, same: after.stacks.get(name) === json }).toEqual({ name, same: true });
+  });
+
+  it("changes the hub only where the site appears: scrape targets, sensor rules, runbook-free config", () => {
+    const changed = [...after.rendered.keys()].filter((key) => before.rendered.get(key) !== after.rendered.get(key));
+    expect(changed.filter((k) => !k.startsWith("edge-barn-loft/"))).toEqual(["hub/prometheus/prometheus.yml", "hub/prometheus/rules/sensors.yml"]);
+    expect(after.rendered.get("hub/prometheus/prometheus.yml")).toContain("192.168.1.40:9115");
+  });
+
+  it("keeps the hub's prometheus.yml valid for promtool", () => {
+    const dir = mkdtempSync(join(tmpdir(), "grown-hub-"));
+    try {
+      for (const [key, content] of after.rendered) {
+        if (!key.startsWith("hub/prometheus/")) continue;
+        const path = join(dir, key);
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, content);
+      }
+      const { code, output } = runTool("promtool", ["check", "config", join(dir, "hub/prometheus/prometheus.yml")]);
+      expect({ code, output }).toEqual({ code: 0, output: expect.not.stringContaining("FAILED") });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("push-mode agent config (slow)", () => {
+  it("passes promtool check config --agent", () => {
+    const { code, output } = runTool("promtool", ["check", "config", "--agent", join(ROOT, "rendered", "edge-cabin-lodge", "prometheus-agent", "prometheus.yml")]);
+    expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining("SUCCESS") });
+  });
+
+  it("scrapes the same jobs with the same labels as the hub does for pull nodes", () => {
+    const agent = readFileSync(join(ROOT, "rendered", "edge-cabin-lodge", "prometheus-agent", "prometheus.yml"), "utf8");
+    for (const job of ["node-exporter", "edge-agent", "log-agent", "blackbox-exporter", "camera-probe", "prometheus-agent"]) expect(agent).toContain(`job_name: ${job}`);
+    expect(agent).toContain("camera: cabin-deck");
+  });
+});
+
+describe("blackbox_exporter with the rendered blackbox.yml (slow)", () => {
+  let camera: Server;
+  let cameraPort: number;
+  let exporter: ReturnType<typeof start>;
+  let exporterPort: number;
+
+  beforeAll(async () => {
+    cameraPort = await freePort();
+    camera = createServer((_req, res) => res.writeHead(200).end("camera web ui"));
+    await new Promise<void>((resolve) => camera.listen(cameraPort, "127.0.0.1", resolve));
+    exporterPort = await freePort();
+    exporter = start("prometheus-blackbox-exporter", [
+      `--config.file=${join(ROOT, "rendered", "edge-home-porch", "blackbox-exporter", "blackbox.yml")}`,
+      `--web.listen-address=127.0.0.1:${exporterPort}`,
+    ]);
+    await waitUntilReady(`http://127.0.0.1:${exporterPort}/-/healthy`, exporter);
+  });
+  afterAll(async () => {
+    await exporter?.stop();
+    camera?.closeAllConnections();
+    await new Promise((r) => camera?.close(r));
+  });
+
+  const probe = async (module: string, target: string) => {
+    const body = await (await fetch(`http://127.0.0.1:${exporterPort}/probe?module=${module}&target=${encodeURIComponent(target)}`)).text();
+    return /^probe_success (\d)/m.exec(body)?.[1];
+  };
+
+  it("reports a camera up while it answers and down once it stops (HTTP and TCP modules)", async () => {
+    expect(await probe("camera_http", `http://127.0.0.1:${cameraPort}/`)).toBe("1");
+    expect(await probe("camera_tcp", `127.0.0.1:${cameraPort}`)).toBe("1");
+    camera.closeAllConnections();
+    await new Promise((r) => camera.close(r));
+    expect(await probe("camera_http", `http://127.0.0.1:${cameraPort}/`)).toBe("0");
+    expect(await probe("camera_tcp", `127.0.0.1:${cameraPort}`)).toBe("0");
+  });
+});

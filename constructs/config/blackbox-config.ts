@@ -1,0 +1,40 @@
+import type { Camera } from "../../inventory/schema";
+import { toYaml } from "./yaml";
+
+/** One blackbox_exporter module per probe kind the inventory offers. */
+export const PROBE_MODULES = { icmp: "camera_icmp", tcp: "camera_tcp", http: "camera_http" } as const;
+
+export interface BlackboxConfig {
+  /** Seconds a probe may take; below the probe scrape interval. */
+  readonly timeoutSeconds: number;
+}
+
+/** Renders blackbox.yml: ICMP echo, TCP connect (RTSP port) and HTTP 2xx probes of cameras. */
+export function renderBlackboxConfig(cfg: BlackboxConfig): string {
+  const timeout = `${cfg.timeoutSeconds}s`;
+  return toYaml({
+    modules: {
+      [PROBE_MODULES.icmp]: { prober: "icmp", timeout, icmp: { preferred_ip_protocol: "ip4" } },
+      [PROBE_MODULES.tcp]: { prober: "tcp", timeout, tcp: { preferred_ip_protocol: "ip4" } },
+      // Cameras serve self-signed certificates or plain HTTP on the LAN; a 2xx or 401
+      // (login page) both prove the web server is up.
+      [PROBE_MODULES.http]: {
+        prober: "http",
+        timeout,
+        http: { preferred_ip_protocol: "ip4", valid_status_codes: [200, 204, 301, 302, 401], follow_redirects: false },
+      },
+    },
+  });
+}
+
+/** What blackbox_exporter is asked to probe for a camera, and with which module. */
+export function probeOf(camera: Camera): { target: string; module: string } {
+  switch (camera.probe) {
+    case "icmp":
+      return { target: camera.address, module: PROBE_MODULES.icmp };
+    case "tcp":
+      return { target: `${camera.address}:${camera.port ?? 554}`, module: PROBE_MODULES.tcp };
+    case "http":
+      return { target: `http://${camera.address}:${camera.port ?? 80}${camera.path ?? "/"}`, module: PROBE_MODULES.http };
+  }
+}

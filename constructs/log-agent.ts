@@ -1,0 +1,75 @@
+import { Volume } from "@cdktf/provider-docker/lib/volume";
+import { Construct } from "constructs";
+import { IMAGES } from "../versions";
+import { alloyCommand, renderAlloyConfig } from "./config/alloy-config";
+import { LogAgentConfig } from "./config/log-agent";
+import { renderPromtailConfig } from "./config/promtail-config";
+import { HostBinding, HostContext, publishedPorts } from "./common-props";
+import { DockerService } from "./docker-service";
+import { bashHealthcheck } from "./healthchecks";
+import { PropProblems } from "./validation";
+
+export type LogAgentKind = "promtail" | "alloy";
+
+export interface LogAgentProps extends HostContext {
+  /** Promtail (end of life since 2026-03-02) or Grafana Alloy, its successor. */
+  readonly kind: LogAgentKind;
+  /** What to ship and where; dataDir and httpPort are set by the construct. */
+  readonly config: Omit<LogAgentConfig, "dataDir" | "httpPort">;
+  /** The edge agent's log volume, mounted read-only at the glob's directory. @default - no file logs */
+  readonly logVolume?: Volume;
+  readonly httpPort: number;
+  /** @default - not published on the host */
+  readonly publish?: HostBinding;
+  /** @default 128 */
+  readonly memoryMb?: number;
+}
+
+const AGENTS = {
+  promtail: { image: IMAGES.promtail, dataDir: "/data", configPath: "/etc/promtail/promtail.yaml", configName: "promtail.yaml" },
+  alloy: { image: IMAGES.alloy, dataDir: "/var/lib/alloy/data", configPath: "/etc/alloy/config.alloy", configName: "config.alloy" },
+} as const;
+
+/**
+ * Ships the edge agent's log files and every container's logs to Loki. Read
+ * positions live on a volume, so a restart neither loses nor repeats lines.
+ */
+export class LogAgent extends Construct {
+  public readonly kind: LogAgentKind;
+  public readonly service: DockerService;
+
+  constructor(scope: Construct, id: string, props: LogAgentProps) {
+    super(scope, id);
+    this.kind = props.kind;
+    const memoryMb = props.memoryMb ?? 128;
+    new PropProblems(this)
+      .require(/^https?:\/\/[^/\s]+\/loki\/api\/v1\/push$/.test(props.config.lokiPushUrl), "config.lokiPushUrl", "must be a Loki push URL ending in /loki/api/v1/push", props.config.lokiPushUrl)
+      .range("memoryMb", memoryMb, 32, 65536)
+      .throwIfAny();
+
+    const agent = AGENTS[props.kind];
+    const config: LogAgentConfig = { ...props.config, dataDir: agent.dataDir, httpPort: props.httpPort };
+    const logDir = props.config.edgeAgentLogGlob.replace(/\/[^/]*$/, "");
+    this.service = new DockerService(this, "service", {
+      serviceName: props.kind,
+      image: agent.image,
+      network: props.network,
+      secrets: props.secrets,
+      memoryMb,
+      command: props.kind === "promtail" ? [`-config.file=${agent.configPath}`] : alloyCommand(config),
+      healthcheck: bashHealthcheck(props.httpPort, props.kind === "promtail" ? "/ready" : "/-/ready"),
+      dataVolumes: [{ name: "positions", containerPath: agent.dataDir }],
+      sharedVolumes: props.logVolume ? [{ volume: props.logVolume, containerPath: logDir, readOnly: true }] : [],
+      // Container discovery and container logs come from the Docker API.
+      hostMounts: [{ hostPath: props.config.dockerSocket, containerPath: props.config.dockerSocket }],
+      ports: publishedPorts(props.publish, props.httpPort),
+      files: [
+        {
+          containerPath: agent.configPath,
+          renderedName: agent.configName,
+          content: props.kind === "promtail" ? renderPromtailConfig(config) : renderAlloyConfig(config),
+        },
+      ],
+    });
+  }
+}
