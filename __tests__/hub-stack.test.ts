@@ -30,7 +30,7 @@ describe("hub stack", () => {
   it("runs every hub service on one network with the house defaults", () => {
     expect(json).toHaveResourceWithProperties(Network, { name: "observability" });
     const names = Object.values(parsed.resource.docker_container).map((c) => c.name).sort();
-    expect(names).toEqual(["alertmanager", "grafana", "loki", "nest", "node-exporter", "petcube", "prometheus", "pushgateway", "ring", "tapo-camera-mcp"]);
+    expect(names).toEqual(["alertmanager", "grafana", "loki", "nest", "node-exporter", "petcube", "prometheus", "promtail", "pushgateway", "ring", "tapo-camera-mcp"]);
     const connectors = ["nest", "petcube", "ring"];
     for (const c of Object.values(parsed.resource.docker_container)) {
       expect({ name: c.name, restart: c.restart, logDriver: c.log_driver, hasMemory: c.memory > 0 }).toEqual({ name: c.name, restart: "unless-stopped", logDriver: "json-file", hasMemory: true });
@@ -43,9 +43,19 @@ describe("hub stack", () => {
 
   it("keeps every data volume from being destroyed", () => {
     const volumes = Object.values(parsed.resource.docker_volume);
-    expect(volumes.map((v) => v.name).sort()).toEqual(["alertmanager-data", "grafana-data", "loki-data", "prometheus-data", "pushgateway-data"]);
+    expect(volumes.map((v) => v.name).sort()).toEqual(["alertmanager-data", "grafana-data", "loki-data", "prometheus-data", "promtail-positions", "pushgateway-data"]);
     for (const v of volumes) expect(v.lifecycle).toEqual({ prevent_destroy: true });
     expect(json).toHaveResourceWithProperties(Volume, { name: "prometheus-data", lifecycle: { prevent_destroy: true } });
+  });
+
+  it("ships the hub's own container logs (connectors included) to Loki on the hub network", () => {
+    const promtail = container(parsed, "promtail");
+    const config = promtail.upload[0].content as string;
+    expect(config).toContain("url: http://loki:3100/loki/api/v1/push");
+    expect(config).toContain("site: hub");
+    expect(config).toContain("job_name: containers");
+    expect(config).not.toContain("job_name: edge-agent");
+    expect(promtail.ports ?? []).toEqual([]);
   });
 
   it("publishes ports only where the inventory says", () => {

@@ -49,7 +49,8 @@ export class LogAgent extends Construct {
 
     const agent = AGENTS[props.kind];
     const config: LogAgentConfig = { ...props.config, dataDir: agent.dataDir, httpPort: props.httpPort };
-    const logDir = props.config.edgeAgentLogGlob.replace(/\/[^/]*$/, "");
+    const glob = props.config.edgeAgentLogGlob;
+    new PropProblems(this).require(props.logVolume === undefined || glob !== undefined, "logVolume", "needs config.edgeAgentLogGlob to say where the files are", "a volume").throwIfAny();
     this.service = new DockerService(this, "service", {
       serviceName: props.kind,
       image: agent.image,
@@ -59,7 +60,7 @@ export class LogAgent extends Construct {
       command: props.kind === "promtail" ? [`-config.file=${agent.configPath}`] : alloyCommand(config),
       healthcheck: bashHealthcheck(props.httpPort, props.kind === "promtail" ? "/ready" : "/-/ready"),
       dataVolumes: [{ name: "positions", containerPath: agent.dataDir }],
-      sharedVolumes: props.logVolume ? [{ volume: props.logVolume, containerPath: logDir, readOnly: true }] : [],
+      sharedVolumes: props.logVolume && glob ? [{ volume: props.logVolume, containerPath: glob.replace(/\/[^/]*$/, ""), readOnly: true }] : [],
       // Container discovery and container logs come from the Docker API.
       hostMounts: [{ hostPath: props.config.dockerSocket, containerPath: props.config.dockerSocket }],
       ports: publishedPorts(props.publish, props.httpPort),

@@ -94,6 +94,7 @@ const hub = z.strictObject({
   cameraHub: z.strictObject({
     image: image.describe("the operator's tapo-camera-mcp image"),
   }),
+  logAgent: z.enum(["promtail", "alloy"]).default("promtail").describe("log shipper for the hub's own containers (connectors, camera hub, the stack)"),
 });
 
 const camera = z

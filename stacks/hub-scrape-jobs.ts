@@ -15,7 +15,9 @@ export function hubScrapeJobs(inv: Inventory, nodeExporterAddress: string): Scra
   const onHub = (service: string, address: string) => ({ address, labels: { ...HUB_LABELS, service } });
   const pullNodes = inv.sites.filter((s) => s.mode === "pull").flatMap((site) => site.nodes.map((node) => ({ site, node, host: node.address })));
   const edgeJobs = edgeScrapeJobs(pullNodes);
-  const edgeNodeExporters = edgeJobs.find((j) => j.name === "node-exporter")?.targets ?? [];
+  // node_exporter and the log agent run on the hub too: one job each for hub and nodes.
+  const withEdgeTargets = (job: ScrapeJob): ScrapeJob => ({ ...job, targets: [...job.targets, ...(edgeJobs.find((j) => j.name === job.name)?.targets ?? [])] });
+  const shared = ["node-exporter", "log-agent"];
 
   return [
     { name: "prometheus", targets: [onHub("prometheus", `localhost:${PORTS.prometheus}`)] },
@@ -24,9 +26,10 @@ export function hubScrapeJobs(inv: Inventory, nodeExporterAddress: string): Scra
     { name: "grafana", targets: [onHub("grafana", `grafana:${PORTS.grafana}`)] },
     // Pushed series keep the job/instance labels their pusher gave them.
     { name: "pushgateway", honorLabels: true, targets: [onHub("pushgateway", `pushgateway:${PORTS.pushgateway}`)] },
+    withEdgeTargets({ name: "log-agent", targets: [onHub("log-agent", inv.hub.logAgent === "alloy" ? `alloy:${PORTS.alloy}` : `promtail:${PORTS.promtail}`)] }),
     { name: "tapo-camera-mcp", targets: [onHub("tapo-camera-mcp", `tapo-camera-mcp:${PORTS.cameraHub}`)], metricRelabels: cameraLocation(inv) },
-    { name: "node-exporter", targets: [onHub("node-exporter", nodeExporterAddress), ...edgeNodeExporters] },
-    ...edgeJobs.filter((j) => j.name !== "node-exporter"),
+    withEdgeTargets({ name: "node-exporter", targets: [onHub("node-exporter", nodeExporterAddress)] }),
+    ...edgeJobs.filter((j) => !shared.includes(j.name)),
     ...scrapedConnectors(inv),
   ];
 }

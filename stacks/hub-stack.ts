@@ -3,9 +3,9 @@ import { Network } from "@cdktf/provider-docker/lib/network";
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { deploymentRules, inhibitionRules, renderRuleGroups } from "../alert-rules";
-import { Alertmanager, CameraHub, Connector, Grafana, Loki, NodeExporter, Prometheus, Pushgateway, SecretVariables } from "../constructs";
+import { Alertmanager, CameraHub, Connector, Grafana, LogAgent, Loki, NodeExporter, PORTS, Prometheus, Pushgateway, SecretVariables } from "../constructs";
 import type { Inventory } from "../inventory/schema";
-import { hubScrapeJobs } from "./hub-scrape-jobs";
+import { HUB_LABELS, hubScrapeJobs } from "./hub-scrape-jobs";
 
 export interface HubStackProps {
   readonly inventory: Inventory;
@@ -71,6 +71,21 @@ export class HubStack extends TerraformStack {
       port: hub.publish.nodeExporter?.port,
     });
     new CameraHub(this, "camera-hub", { ...context, image: hub.cameraHub.image, publish: hub.publish.cameraHub });
+
+    // The hub's own containers (connectors, camera hub, the stack) ship logs like any node's.
+    new LogAgent(this, "log-agent", {
+      ...context,
+      kind: hub.logAgent,
+      httpPort: hub.logAgent === "alloy" ? PORTS.alloy : PORTS.promtail,
+      config: {
+        lokiPushUrl: `${this.loki.url}/loki/api/v1/push`,
+        site: HUB_LABELS.site,
+        device: HUB_LABELS.node,
+        edgeAgentService: "edge-agent",
+        dockerSocket: "/var/run/docker.sock",
+        defaultSeverity: "info",
+      },
+    });
 
     const connectors = new Construct(this, "connectors");
     for (const c of props.inventory.connectors)

@@ -68,23 +68,31 @@ export function renderAlloyConfig(cfg: LogAgentConfig): string {
   const [minBackoff, maxBackoff] = [duration(minBackoffSeconds), duration(maxBackoffSeconds)];
   const [shortest, longest] = retryWindowSeconds(minBackoffSeconds, maxBackoffSeconds, maxBackoffRetries);
 
+  // File logs only where there is an edge agent (not on the hub).
+  const glob = cfg.edgeAgentLogGlob;
+  const fileLogs: Block[] =
+    glob === undefined
+      ? []
+      : [
+        {
+          comment: ["Edge agent log files; the host directory is mounted read-only at the same path."],
+          name: "local.file_match",
+          label: "edge_agent",
+          body: [attr("path_targets", [{ __path__: glob, service: cfg.edgeAgentService }])],
+        },
+        {
+          comment: [
+            "Read positions (this source and loki.source.docker) live under --storage.path:",
+            `the LogAgent construct puts ${cfg.dataDir} on a volume and passes --storage.path=${cfg.dataDir},`,
+            "so a restart neither loses nor repeats lines.",
+          ],
+          name: "loki.source.file",
+          label: "edge_agent",
+          body: [attr("targets", ref("local.file_match.edge_agent.targets")), attr("forward_to", toPipeline)],
+        },
+        ];
   const blocks: Block[] = [
-    {
-      comment: ["Edge agent log files; the host directory is mounted read-only at the same path."],
-      name: "local.file_match",
-      label: "edge_agent",
-      body: [attr("path_targets", [{ __path__: cfg.edgeAgentLogGlob, service: cfg.edgeAgentService }])],
-    },
-    {
-      comment: [
-        "Read positions (this source and loki.source.docker) live under --storage.path:",
-        `the LogAgent construct puts ${cfg.dataDir} on a volume and passes --storage.path=${cfg.dataDir},`,
-        "so a restart neither loses nor repeats lines.",
-      ],
-      name: "loki.source.file",
-      label: "edge_agent",
-      body: [attr("targets", ref("local.file_match.edge_agent.targets")), attr("forward_to", toPipeline)],
-    },
+    ...fileLogs,
     {
       comment: ["Every container on this node, through the Docker socket mounted read-only."],
       name: "discovery.docker",

@@ -8,8 +8,11 @@ export interface LogAgentConfig {
   readonly site: string;
   /** `device` label of every line: the edge node's name. */
   readonly device: string;
-  /** Glob of the edge agent's log files; the host directory is mounted read-only at the same path. */
-  readonly edgeAgentLogGlob: string;
+  /**
+   * Glob of the edge agent's log files; their directory is mounted read-only at
+   * the same path. @default - no file logs (the hub ships container logs only)
+   */
+  readonly edgeAgentLogGlob?: string;
   /** `service` label of the edge agent's file logs. */
   readonly edgeAgentService: string;
   /** Docker socket mounted read-only, for container discovery and container logs. */

@@ -55,12 +55,16 @@ export function renderPromtailConfig(cfg: LogAgentConfig): string {
       },
     ],
     scrape_configs: [
-      {
-        job_name: "edge-agent",
-        static_configs: [{ targets: ["localhost"], labels: { service: cfg.edgeAgentService, __path__: cfg.edgeAgentLogGlob } }],
-        // File targets add `filename`; one stream per rotated file is cardinality for nothing.
-        pipeline_stages: [...severity, { labeldrop: ["filename"] }],
-      },
+      ...(cfg.edgeAgentLogGlob === undefined
+        ? []
+        : [
+            {
+              job_name: "edge-agent",
+              static_configs: [{ targets: ["localhost"], labels: { service: cfg.edgeAgentService, __path__: cfg.edgeAgentLogGlob } }],
+              // File targets add `filename`; one stream per rotated file is cardinality for nothing.
+              pipeline_stages: [...severity, { labeldrop: ["filename"] }],
+            },
+          ]),
       {
         job_name: "containers",
         docker_sd_configs: [
