@@ -4,6 +4,7 @@ import { AlertmanagerConfig, receiverSecrets, renderAlertmanagerConfig } from ".
 import { secretRef } from "./config/terraform-content";
 import { HostBinding, HostContext, publishedPorts } from "./common-props";
 import { DockerService } from "./docker-service";
+import { wgetHealthcheck } from "./healthchecks";
 import { PORTS } from "./ports";
 import { PropProblems } from "./validation";
 
@@ -52,7 +53,7 @@ export class Alertmanager extends Construct {
         // would otherwise open on every interface.
         "--cluster.listen-address=",
       ],
-      healthcheck: ["wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${PORTS.alertmanager}/-/healthy`],
+      healthcheck: wgetHealthcheck(`http://127.0.0.1:${PORTS.alertmanager}/-/healthy`),
       dataVolumes: [{ name: "data", containerPath: "/alertmanager" }],
       ports: publishedPorts(props.publish, PORTS.alertmanager),
       files: [

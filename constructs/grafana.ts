@@ -4,6 +4,7 @@ import { renderGrafanaIni } from "./config/grafana-ini";
 import { secretRef } from "./config/terraform-content";
 import { HostBinding, HostContext, publishedPorts } from "./common-props";
 import { DockerService } from "./docker-service";
+import { wgetHealthcheck } from "./healthchecks";
 import { PORTS } from "./ports";
 import { PropProblems } from "./validation";
 
@@ -50,7 +51,7 @@ export class Grafana extends Construct {
       network: props.network,
       secrets: props.secrets,
       memoryMb,
-      healthcheck: ["wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${PORTS.grafana}/api/health`],
+      healthcheck: wgetHealthcheck(`http://127.0.0.1:${PORTS.grafana}/api/health`),
       dataVolumes: [{ name: "data", containerPath: "/var/lib/grafana" }],
       ports: publishedPorts(props.publish, PORTS.grafana),
       files: [

@@ -1,5 +1,3 @@
-import { PORTS } from "./ports";
-
 /** GET with busybox wget, present in the prom/* images and Grafana's. */
 export const wgetHealthcheck = (url: string) => ["wget", "-q", "-O", "/dev/null", url];
 
@@ -12,5 +10,3 @@ export const bashHealthcheck = (port: number, path: string) => [
   "-c",
   `exec 3<>/dev/tcp/127.0.0.1/${port} && printf 'GET ${path} HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '`,
 ];
-
-export { PORTS };

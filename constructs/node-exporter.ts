@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { IMAGES } from "../versions";
 import { HostContext } from "./common-props";
 import { DockerService } from "./docker-service";
+import { wgetHealthcheck } from "./healthchecks";
 import { PORTS } from "./ports";
 import { PropProblems } from "./validation";
 
@@ -40,7 +41,7 @@ export class NodeExporter extends Construct {
       networkMode: "host",
       pidMode: "host",
       command: ["--path.rootfs=/host", `--web.listen-address=${this.address}`],
-      healthcheck: ["wget", "-q", "-O", "/dev/null", `http://${this.address}/metrics`],
+      healthcheck: wgetHealthcheck(`http://${this.address}/metrics`),
       hostMounts: [{ hostPath: "/", containerPath: "/host" }],
     });
   }

@@ -3,6 +3,7 @@ import { IMAGES } from "../versions";
 import { renderPrometheusConfig, ScrapeJob } from "./config/prometheus-config";
 import { HostBinding, HostContext, publishedPorts } from "./common-props";
 import { DockerService, ServiceFile } from "./docker-service";
+import { wgetHealthcheck } from "./healthchecks";
 import { PORTS } from "./ports";
 import { PropProblems } from "./validation";
 
@@ -78,7 +79,7 @@ export class Prometheus extends Construct {
         "--web.enable-lifecycle",
         ...(this.acceptRemoteWrite ? ["--web.enable-remote-write-receiver"] : []),
       ],
-      healthcheck: ["wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${PORTS.prometheus}/-/healthy`],
+      healthcheck: wgetHealthcheck(`http://127.0.0.1:${PORTS.prometheus}/-/healthy`),
       dataVolumes: [{ name: "data", containerPath: "/prometheus" }],
       ports: publishedPorts(props.publish, PORTS.prometheus),
       stopTimeoutSeconds: 120,

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { IMAGES } from "../versions";
 import { HostBinding, HostContext, publishedPorts } from "./common-props";
 import { DockerService } from "./docker-service";
+import { wgetHealthcheck } from "./healthchecks";
 import { PORTS } from "./ports";
 import { PropProblems } from "./validation";
 
@@ -38,7 +39,7 @@ export class Pushgateway extends Construct {
         `--persistence.interval=${this.persistenceInterval}`,
         `--web.listen-address=:${PORTS.pushgateway}`,
       ],
-      healthcheck: ["wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${PORTS.pushgateway}/-/healthy`],
+      healthcheck: wgetHealthcheck(`http://127.0.0.1:${PORTS.pushgateway}/-/healthy`),
       dataVolumes: [{ name: "data", containerPath: "/pushgateway" }],
       ports: publishedPorts(props.publish, PORTS.pushgateway),
     });
