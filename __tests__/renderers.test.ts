@@ -56,6 +56,7 @@ describe("renderAlertmanagerConfig", () => {
       routes: { critical: ["pager", "mobile"], warning: ["email"], info: [] },
       heartbeat: "pager",
       groupWaitSeconds: 30,
+      criticalGroupWaitSeconds: 10,
       groupIntervalSeconds: 300,
       repeatIntervalHours: 4,
       heartbeatIntervalSeconds: 60,
@@ -68,8 +69,8 @@ describe("renderAlertmanagerConfig", () => {
     }),
   );
   const severityRoutes = [
-    { matchers: ['severity="critical"'], receiver: "pager", continue: true },
-    { matchers: ['severity="critical"'], receiver: "mobile" },
+    { matchers: ['severity="critical"'], receiver: "pager", group_wait: "10s", continue: true },
+    { matchers: ['severity="critical"'], receiver: "mobile", group_wait: "10s" },
     { matchers: ['severity="warning"'], receiver: "email" },
     { matchers: ['severity="info"'], receiver: BLACKHOLE },
   ];

@@ -11,6 +11,8 @@ export function cameraRules(s: ResolvedAlertSettings): RuleFile {
     groups: [
       {
         name: "cameras",
+        // Probes run every 15 s: evaluating as often keeps camera-offline notifications fast.
+        intervalSeconds: s.cameraEvaluationSeconds,
         rules: [
           {
             alert: "CameraOffline",

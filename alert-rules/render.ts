@@ -14,6 +14,7 @@ export function renderRuleGroups(groups: readonly RuleGroup[], runbookUrl: strin
   return toYaml({
     groups: groups.map((group) => ({
       name: group.name,
+      ...(group.intervalSeconds !== undefined ? { interval: `${group.intervalSeconds}s` } : {}),
       rules: group.rules.map((rule) => ({
         alert: rule.alert,
         expr: rule.expr,

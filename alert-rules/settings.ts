@@ -6,6 +6,8 @@ export interface AlertSettings {
   readonly cameraProbeSelector?: string;
   /** How long a camera probe must fail. Budget: see docs on notification latency. @default "30s" */
   readonly cameraOfflineFor?: string;
+  /** Evaluation interval of the camera rules (matches the 15 s probe interval). @default 15 */
+  readonly cameraEvaluationSeconds?: number;
   /** Camera hub gauge, 1 when it reaches a camera, with a `camera` label. @default "tapo_camera_online" */
   readonly cameraHubOnlineMetric?: string;
   /** @default "2m" */
@@ -40,6 +42,7 @@ export function resolveAlertSettings(settings: AlertSettings = {}): ResolvedAler
   return {
     cameraProbeSelector: 'job="camera-probe"',
     cameraOfflineFor: "30s",
+    cameraEvaluationSeconds: 15,
     cameraHubOnlineMetric: "tapo_camera_online",
     cameraHubOfflineFor: "2m",
     sensorLastUpdateMetric: "sensor_last_update_timestamp_seconds",

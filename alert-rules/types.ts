@@ -32,6 +32,8 @@ export interface AlertRule {
 
 export interface RuleGroup {
   readonly name: string;
+  /** Evaluation interval of this group. @default - Prometheus's global evaluation_interval */
+  readonly intervalSeconds?: number;
   readonly rules: readonly AlertRule[];
 }
 

@@ -35,6 +35,7 @@ export class HubStack extends TerraformStack {
         routes: alerting.routes,
         heartbeat: alerting.heartbeat,
         groupWaitSeconds: 30,
+        criticalGroupWaitSeconds: 10,
         groupIntervalSeconds: 300,
         repeatIntervalHours: 4,
         heartbeatIntervalSeconds: 60,

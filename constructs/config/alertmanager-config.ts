@@ -25,6 +25,8 @@ export interface AlertmanagerConfig {
   /** Receiver of the always-firing Watchdog alert. @default - Watchdog is dropped */
   readonly heartbeat?: string;
   readonly groupWaitSeconds: number;
+  /** group_wait of critical routes: pages should not wait long for company. */
+  readonly criticalGroupWaitSeconds: number;
   readonly groupIntervalSeconds: number;
   readonly repeatIntervalHours: number;
   /** How often the heartbeat receiver hears from Watchdog. */
@@ -73,6 +75,7 @@ export function renderAlertmanagerConfig(cfg: AlertmanagerConfig): string {
     return names.map((receiver, i) => ({
       matchers: [`severity="${severity}"`],
       receiver,
+      ...(severity === "critical" ? { group_wait: `${cfg.criticalGroupWaitSeconds}s` } : {}),
       ...(i < names.length - 1 ? { continue: true } : {}),
     }));
   });
