@@ -62,12 +62,12 @@ describe("hub stack", () => {
     expect(container(parsed, "alertmanager").ports).toEqual([{ internal: 9093, external: 9093, ip: "127.0.0.1", protocol: "tcp" }]);
     expect(container(parsed, "grafana").ports).toEqual([{ internal: 3000, external: 3000, ip: "192.168.1.10", protocol: "tcp" }]);
 
-    // Only what edges need stays published: Loki (logs) and Prometheus (remote write).
+    // Only what edges and the grafana stack need stays published: Loki, Prometheus, Grafana.
     const doc = exampleDocument();
-    doc.hub.publish = { loki: doc.hub.publish.loki, prometheus: doc.hub.publish.prometheus };
+    doc.hub.publish = { loki: doc.hub.publish.loki, prometheus: doc.hub.publish.prometheus, grafana: doc.hub.publish.grafana };
     const closed = synthHub(inventoryFrom(doc)).parsed;
     const published = Object.values(closed.resource.docker_container).filter((c) => (c.ports ?? []).length > 0).map((c) => c.name).sort();
-    expect(published).toEqual(["loki", "prometheus"]);
+    expect(published).toEqual(["grafana", "loki", "prometheus"]);
   });
 
   it("runs Prometheus with retention, lifecycle API and remote write for push sites", () => {

@@ -26,9 +26,14 @@ describe("secrets", () => {
     defineStacks(app, exampleInventory());
     rendered = renderedFiles(app);
     app.synth();
-    variables = filesUnder(outdir)
-      .filter((f) => f.endsWith("cdk.tf.json"))
-      .flatMap((f) => Object.keys(JSON.parse(readFileSync(f, "utf8")).variable ?? {}));
+    // A variable may be declared by several stacks (grafana_admin_password: hub and grafana).
+    variables = [
+      ...new Set(
+        filesUnder(outdir)
+          .filter((f) => f.endsWith("cdk.tf.json"))
+          .flatMap((f) => Object.keys(JSON.parse(readFileSync(f, "utf8")).variable ?? {})),
+      ),
+    ];
     // What an operator exports before `cdktf deploy`; synth runs again to prove it ignores them.
     for (const name of variables) {
       values.set(name, `S3cr3t-${name}-${Math.random().toString(36).slice(2)}`);

@@ -305,6 +305,7 @@ function crossChecks(inv: Record<string, unknown>, ctx: z.RefinementCtx) {
     else if (typeof binding.address === "string" && /^127\./.test(binding.address))
       issues.push({ path: ["hub", "publish", service, "address"], message: `must not be a loopback address: ${why}` });
   };
+  requirePublished("grafana", "the grafana stack configures it through its API");
   if (sites.length > 0) requirePublished("loki", "edge nodes ship their logs to it");
   if (sites.some((site) => (site as { mode?: unknown }).mode === "push")) requirePublished("prometheus", "push sites remote-write to it");
 

@@ -1,14 +1,25 @@
 import { App } from "cdktf";
 import { deploymentRules, renderRunbook } from "../alert-rules";
 import type { Inventory } from "../inventory/schema";
+import { resolve } from "node:path";
+import { loadImportedDashboards } from "../dashboards/imported";
 import { EdgeNodeStack, edgeStackName } from "./edge-node-stack";
+import { GrafanaStack } from "./grafana-stack";
 import { HubStack } from "./hub-stack";
 
-/** Every stack of the deployment, derived from the inventory: the hub and one per edge node. */
-export function defineStacks(app: App, inventory: Inventory): { hub: HubStack; edges: EdgeNodeStack[] } {
+/** Operators' exported dashboards, pushed into the Imported folder (relative to the project root, where synth runs). */
+export const IMPORTED_DASHBOARDS_DIR = resolve("dashboards", "imported");
+
+/** Every stack of the deployment, derived from the inventory: the hub, one per edge node, and Grafana's content. */
+export function defineStacks(
+  app: App,
+  inventory: Inventory,
+  importedDir = IMPORTED_DASHBOARDS_DIR,
+): { hub: HubStack; edges: EdgeNodeStack[]; grafana: GrafanaStack } {
   const hub = new HubStack(app, "hub", { inventory });
   const edges = inventory.sites.flatMap((site) => site.nodes.map((node) => new EdgeNodeStack(app, edgeStackName(site, node), { inventory, site, node })));
-  return { hub, edges };
+  const grafana = new GrafanaStack(app, "grafana", { inventory, imported: loadImportedDashboards(importedDir) });
+  return { hub, edges, grafana };
 }
 
 /** RUNBOOK.md, generated from the alert rule definitions. */

@@ -1,11 +1,20 @@
 // Syntax checks with the official Lezer grammars of PromQL and LogQL, the ones
 // Grafana and Prometheus's own UI use: any error node in the tree is a syntax error.
-import { parser as logqlParser } from "@grafana/lezer-logql";
-import { parser as promqlParser } from "@prometheus-io/lezer-promql";
 
-type Parser = typeof promqlParser;
+/** The part of a Lezer parser these checks use. */
+export interface GrammarParser {
+  parse(input: string): {
+    iterate(spec: { enter(node: { type: { name: string; isError: boolean }; from: number; to: number }): boolean | void }): void;
+  };
+}
 
-function syntaxErrors(parser: Parser, expr: string): string[] {
+// Both packages ship CommonJS builds; their type declarations are ESM-only, so
+// TypeScript (node16 resolution, CommonJS output) would refuse a static import.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const promqlParser: GrammarParser = require("@prometheus-io/lezer-promql").parser;
+const logqlParser: GrammarParser = require("@grafana/lezer-logql").parser;
+
+function syntaxErrors(parser: GrammarParser, expr: string): string[] {
   const errors: string[] = [];
   parser.parse(expr).iterate({
     enter: (node) => {
@@ -16,4 +25,15 @@ function syntaxErrors(parser: Parser, expr: string): string[] {
 }
 
 export const promqlErrors = (expr: string) => syntaxErrors(promqlParser, expr);
-export const logqlErrors = (expr: string) => syntaxErrors(logqlParser as unknown as Parser, expr);
+export const logqlErrors = (expr: string) => syntaxErrors(logqlParser, expr);
+
+/** Metric names a PromQL expression selects (VectorSelector identifiers). */
+export function promqlMetricNames(expr: string): string[] {
+  const names: string[] = [];
+  promqlParser.parse(expr).iterate({
+    enter: (node) => {
+      if (node.type.name === "Identifier" || node.type.name === "MetricName") names.push(expr.slice(node.from, node.to));
+    },
+  });
+  return [...new Set(names)];
+}

@@ -1,0 +1,15 @@
+import type { DashboardBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
+import { camerasDashboard } from "./cameras";
+import { loggingDashboard } from "./logging";
+import { sensorsDashboard } from "./sensors";
+import { stackHealthDashboard } from "./stack-health";
+
+export * from "./common";
+
+/** Folder (by key) and builder of every generated dashboard. */
+export const DASHBOARDS: readonly { readonly folder: "cameras" | "sensors" | "logging" | "stack"; readonly build: () => DashboardBuilder }[] = [
+  { folder: "cameras", build: camerasDashboard },
+  { folder: "sensors", build: sensorsDashboard },
+  { folder: "logging", build: loggingDashboard },
+  { folder: "stack", build: stackHealthDashboard },
+];

@@ -1,0 +1,84 @@
+import { TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { Dashboard } from "../.gen/providers/grafana/dashboard";
+import { DataSource } from "../.gen/providers/grafana/data-source";
+import { Folder } from "../.gen/providers/grafana/folder";
+import { GrafanaProvider } from "../.gen/providers/grafana/provider";
+import { SecretVariables } from "../constructs/secret-variables";
+import { PORTS } from "../constructs/ports";
+import { DASHBOARDS, DATASOURCE_UIDS } from "../dashboards";
+import { ImportedDashboard } from "../dashboards/imported";
+import { dashboardJson } from "../dashboards/serialize";
+import type { Inventory } from "../inventory/schema";
+
+export interface GrafanaStackProps {
+  readonly inventory: Inventory;
+  /** Dashboards from dashboards/imported/, already validated and rewired. */
+  readonly imported: readonly ImportedDashboard[];
+}
+
+/** Folders by concern; fixed UIDs (distinct from dashboard UIDs, which Grafana once shared a table with). */
+export const FOLDERS = {
+  cameras: { uid: "folder-cameras", title: "Cameras" },
+  sensors: { uid: "folder-sensors", title: "Sensors" },
+  logging: { uid: "folder-logging", title: "Logging" },
+  stack: { uid: "folder-stack-health", title: "Stack health" },
+  imported: { uid: "folder-imported", title: "Imported" },
+} as const;
+
+/**
+ * Grafana's datasources, folders and dashboards, pushed through Grafana's API.
+ * Deployed after `hub`: the provider's URL and credentials are known at plan
+ * time (inventory and sensitive variables), never outputs of another stack.
+ */
+export class GrafanaStack extends TerraformStack {
+  constructor(scope: Construct, id: string, props: GrafanaStackProps) {
+    super(scope, id);
+    const { hub } = props.inventory;
+    const secrets = new SecretVariables(this, "secrets");
+    // The inventory guarantees Grafana is published on a non-loopback address.
+    new GrafanaProvider(this, "grafana", {
+      url: `http://${hub.address}:${hub.publish.grafana?.port ?? PORTS.grafana}/`,
+      auth: `admin:${secrets.token("grafana_admin_password")}`,
+    });
+
+    // Grafana reaches the other services by their names on the hub's Docker network.
+    const prometheusJson = { httpMethod: "POST", timeInterval: "30s", manageAlerts: false, alertmanagerUid: DATASOURCE_UIDS.alertmanager };
+    new DataSource(this, "prometheus", {
+      uid: DATASOURCE_UIDS.prometheus,
+      name: "Prometheus",
+      type: "prometheus",
+      url: `http://prometheus:${PORTS.prometheus}`,
+      isDefault: true,
+      jsonDataEncoded: JSON.stringify(prometheusJson),
+    });
+    new DataSource(this, "loki", {
+      uid: DATASOURCE_UIDS.loki,
+      name: "Loki",
+      type: "loki",
+      url: `http://loki:${PORTS.loki}`,
+      jsonDataEncoded: JSON.stringify({ maxLines: 1000, alertmanagerUid: DATASOURCE_UIDS.alertmanager }),
+    });
+    new DataSource(this, "alertmanager", {
+      uid: DATASOURCE_UIDS.alertmanager,
+      name: "Alertmanager",
+      type: "alertmanager",
+      url: `http://alertmanager:${PORTS.alertmanager}`,
+      jsonDataEncoded: JSON.stringify({ implementation: "prometheus", handleGrafanaManagedAlerts: false }),
+    });
+
+    const folders = new Construct(this, "folders");
+    const folder = Object.fromEntries(
+      Object.entries(FOLDERS).map(([key, f]) => [key, new Folder(folders, key, { uid: f.uid, title: f.title, preventDestroyIfNotEmpty: true })]),
+    ) as Record<keyof typeof FOLDERS, Folder>;
+
+    const dashboards = new Construct(this, "dashboards");
+    for (const { folder: key, build } of DASHBOARDS) {
+      const model = build().build();
+      new Dashboard(dashboards, model.uid!, { folder: folder[key].uid, configJson: dashboardJson(model), overwrite: true });
+    }
+    for (const imported of props.imported) {
+      new Dashboard(dashboards, `imported-${imported.uid}`, { folder: folder.imported.uid, configJson: dashboardJson(imported.model), overwrite: true });
+    }
+  }
+}
