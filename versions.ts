@@ -15,5 +15,3 @@ export const IMAGES = {
   blackboxExporter: "prom/blackbox-exporter:v0.29.0",
   pushgateway: "prom/pushgateway:v1.11.4",
 } as const;
-
-export type ImageName = keyof typeof IMAGES;

@@ -33,8 +33,3 @@ function escapeTemplate(text: string): string {
   // Function replacements: in a replacement string "$$" would collapse to "$".
   return text.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
 }
-
-/** Harmless stand-ins for secrets, so tools can validate a file that carries placeholders. */
-export function withPlaceholderSecrets(text: string, value: (name: string) => string): string {
-  return text.replace(SECRET_REFERENCE, (_, name: string) => value(name));
-}
