@@ -57,6 +57,7 @@ describe("renderAlertmanagerConfig", () => {
       heartbeat: "pager",
       groupWaitSeconds: 30,
       criticalGroupWaitSeconds: 10,
+      criticalGroupIntervalSeconds: 30,
       groupIntervalSeconds: 300,
       repeatIntervalHours: 4,
       heartbeatIntervalSeconds: 60,
@@ -69,8 +70,8 @@ describe("renderAlertmanagerConfig", () => {
     }),
   );
   const severityRoutes = [
-    { matchers: ['severity="critical"'], receiver: "pager", group_wait: "10s", continue: true },
-    { matchers: ['severity="critical"'], receiver: "mobile", group_wait: "10s" },
+    { matchers: ['severity="critical"'], receiver: "pager", group_wait: "10s", group_interval: "30s", continue: true },
+    { matchers: ['severity="critical"'], receiver: "mobile", group_wait: "10s", group_interval: "30s" },
     { matchers: ['severity="warning"'], receiver: "email" },
     { matchers: ['severity="info"'], receiver: BLACKHOLE },
   ];

@@ -44,6 +44,8 @@ export function sensorRules(inv: Inventory, s: ResolvedAlertSettings): RuleFile 
     ...sensors.map((ref) => ({
       alert: "SensorMetricsMissing",
       expr: `absent_over_time(${metric}{site="${ref.site}",node="${ref.node}",sensor="${ref.sensor}"}[${ref.staleAfter}])`,
+      // A fresh hub has no history yet: wait one more staleAfter before calling a sensor missing.
+      for: ref.staleAfter,
       severity: "warning" as const,
       labels: { site: ref.site, node: ref.node, sensor: ref.sensor },
       summary: "No metrics from sensor {{ $labels.sensor }} at {{ $labels.site }}",
@@ -92,7 +94,8 @@ function sensorTests(sensors: readonly SensorRef[], pushers: readonly { name: st
     };
   });
   if (sensors.length > 0) {
-    const horizon = Math.max(...sensors.map((ref) => minutes(ref.staleAfter))) + 2;
+    // Missing fires after its window and its `for`: twice staleAfter.
+    const horizon = 2 * Math.max(...sensors.map((ref) => minutes(ref.staleAfter))) + 2;
     tests.push(
       {
         name: "every sensor exporting fresh updates: nothing stale, nothing missing",

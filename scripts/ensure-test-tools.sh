@@ -1,18 +1,26 @@
 #!/usr/bin/env bash
-# The test suite runs the real Prometheus tools from Debian's packages. This
-# installs whichever are missing when run as root, or says how to install them.
+# The test suite runs the real Prometheus tools from Debian's packages: promtool and
+# amtool on the rendered configs, and (__tests__/e2e, `npm run preview`) Prometheus,
+# Alertmanager, node_exporter, blackbox_exporter and the pushgateway as processes on
+# 127.0.0.1. This installs whichever are missing when run as root, or says how to
+# install them.
 set -euo pipefail
 
 # command -> Debian package that provides it
 declare -A PACKAGE_OF=(
   [promtool]=prometheus
+  [prometheus]=prometheus
   [amtool]=prometheus-alertmanager
+  [prometheus-alertmanager]=prometheus-alertmanager
   [prometheus-blackbox-exporter]=prometheus-blackbox-exporter
+  [prometheus-node-exporter]=prometheus-node-exporter
+  [prometheus-pushgateway]=prometheus-pushgateway
 )
 
 missing=()
 for cmd in "${!PACKAGE_OF[@]}"; do
-  command -v "$cmd" >/dev/null 2>&1 || missing+=("${PACKAGE_OF[$cmd]}")
+  package="${PACKAGE_OF[$cmd]}"
+  command -v "$cmd" >/dev/null 2>&1 || [[ " ${missing[*]} " == *" $package "* ]] || missing+=("$package")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -36,6 +36,7 @@ export class HubStack extends TerraformStack {
         heartbeat: alerting.heartbeat,
         groupWaitSeconds: 30,
         criticalGroupWaitSeconds: 10,
+        criticalGroupIntervalSeconds: 30,
         groupIntervalSeconds: 300,
         repeatIntervalHours: 4,
         heartbeatIntervalSeconds: 60,

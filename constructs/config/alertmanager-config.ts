@@ -27,6 +27,8 @@ export interface AlertmanagerConfig {
   readonly groupWaitSeconds: number;
   /** group_wait of critical routes: pages should not wait long for company. */
   readonly criticalGroupWaitSeconds: number;
+  /** group_interval of critical routes: a second camera of a site going dark is told this soon. */
+  readonly criticalGroupIntervalSeconds: number;
   readonly groupIntervalSeconds: number;
   readonly repeatIntervalHours: number;
   /** How often the heartbeat receiver hears from Watchdog. */
@@ -75,7 +77,7 @@ export function renderAlertmanagerConfig(cfg: AlertmanagerConfig): string {
     return names.map((receiver, i) => ({
       matchers: [`severity="${severity}"`],
       receiver,
-      ...(severity === "critical" ? { group_wait: `${cfg.criticalGroupWaitSeconds}s` } : {}),
+      ...(severity === "critical" ? { group_wait: `${cfg.criticalGroupWaitSeconds}s`, group_interval: `${cfg.criticalGroupIntervalSeconds}s` } : {}),
       ...(i < names.length - 1 ? { continue: true } : {}),
     }));
   });
@@ -96,7 +98,9 @@ export function renderAlertmanagerConfig(cfg: AlertmanagerConfig): string {
           matchers: ['alertname="Watchdog"'],
           receiver: cfg.heartbeat ?? BLACKHOLE,
           group_wait: "0s",
-          group_interval: `${cfg.heartbeatIntervalSeconds}s`,
+          // Repeats are only checked at group flushes: a short flush keeps the
+          // heartbeat close to its interval instead of up to twice it.
+          group_interval: "10s",
           repeat_interval: `${cfg.heartbeatIntervalSeconds}s`,
         },
         ...maintenance.map((m) => ({ matchers: [`site="${m.site}"`], mute_time_intervals: [maintenanceIntervalName(m.site)], routes: severityRoutes })),
