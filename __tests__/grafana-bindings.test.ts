@@ -3,35 +3,22 @@
 // the resources and provider requirement Terraform expects, hold only the provider
 // and the three resources the project uses, and (where the schema is at hand)
 // match what the script generates today, byte for byte.
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, resolve, sep } from "node:path";
+import { join, resolve } from "node:path";
 import type { ProviderSchema, Schema } from "@cdktf/commons";
 import { Testing } from "cdktf";
 import { Dashboard } from "../.gen/providers/grafana/dashboard";
 import { DataSource } from "../.gen/providers/grafana/data-source";
 import { Folder } from "../.gen/providers/grafana/folder";
 import { GrafanaProvider } from "../.gen/providers/grafana/provider";
-import { GenerateError, generateBindings, reduceSchema } from "../scripts/generate-grafana-bindings";
+import { GenerateError, generateBindings, listFiles, reduceSchema } from "../scripts/generate-grafana-bindings";
 
 const ROOT = resolve(__dirname, "..");
 const BINDINGS = join(ROOT, ".gen", "providers", "grafana");
 const SCHEMA = resolve(ROOT, "..", "shared", "provider-schemas", "grafana-v4.45.1.json");
 const RESOURCES = ["grafana_data_source", "grafana_folder", "grafana_dashboard"];
 const FQPN = "registry.terraform.io/grafana/grafana";
-
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const entry of readdirSync(d).sort()) {
-      const full = join(d, entry);
-      if (statSync(full).isDirectory()) walk(full);
-      else out.push(relative(dir, full).split(sep).join("/"));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe("grafana bindings: synthesized stack", () => {
   const synthesized = Testing.synthScope((scope) => {

@@ -1,16 +1,15 @@
 // Loki, Promtail and Alloy cannot run here: every such file in rendered/ is
 // checked key by key against the upstream configuration reference instead.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parse } from "yaml";
 import { undocumentedAlloyKeys } from "./support/alloy-reference";
 import { undocumentedKeys } from "./support/config-reference";
 import { ROOT } from "./support/example";
+import { filesUnder } from "./support/files";
 
 const RENDERED = join(ROOT, "rendered");
-const files = (dir: string): string[] =>
-  readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [join(dir, name)]));
-const rendered = files(RENDERED).map((f) => relative(RENDERED, f));
+const rendered = filesUnder(RENDERED).map((f) => relative(RENDERED, f));
 const byService = (service: string, file: string) => rendered.filter((f) => f.endsWith(`/${service}/${file}`));
 
 describe("rendered configs against their upstream references", () => {

@@ -1,18 +1,13 @@
 // rendered/ and RUNBOOK.md are committed for review; they must be exactly what
 // `npm run synth` produces from the example inventory.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { App } from "cdktf";
 import { defineStacks, runbook } from "../stacks/app";
 import { renderedFiles } from "../stacks/rendered-files";
 import { exampleInventory, ROOT } from "./support/example";
+import { filesUnder } from "./support/files";
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 describe("committed generated files", () => {
   it("rendered/ matches the example inventory (run npm run synth and commit rendered/)", () => {

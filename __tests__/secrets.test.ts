@@ -1,19 +1,14 @@
 // Secret values given to Terraform must never reach cdk.tf.json or rendered/:
 // synthesize with every variable set in the environment, then search the output.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
 import { defineStacks } from "../stacks/app";
 import { renderedFiles } from "../stacks/rendered-files";
 import { exampleInventory } from "./support/example";
+import { filesUnder } from "./support/files";
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 describe("secrets", () => {
   const outdir = mkdtempSync(join(tmpdir(), "secrets-"));

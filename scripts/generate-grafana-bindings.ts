@@ -100,7 +100,7 @@ export function reduceSchema(schema: ProviderSchema, resources: readonly string[
 }
 
 /** Every file under `dir`, as paths relative to it with "/" separators, sorted. */
-function listFiles(dir: string): string[] {
+export function listFiles(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string): void => {
     for (const entry of readdirSync(d).sort()) {
