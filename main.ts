@@ -6,6 +6,7 @@ import { writeFileSync } from "node:fs";
 import { App } from "cdktf";
 import { inventoryJsonSchema } from "./inventory/json-schema";
 import { InventoryError, loadInventory } from "./inventory/load";
+import { securityWarnings } from "./security/warnings";
 import { defineStacks, runbook } from "./stacks/app";
 import { renderedFiles, writeRenderedFiles } from "./stacks/rendered-files";
 
@@ -16,6 +17,7 @@ const renderedDir = process.env.RENDERED_DIR ?? "rendered";
 try {
   // Everything is validated and built in memory before the first file is written.
   const inventory = loadInventory(inventoryFile);
+  for (const warning of securityWarnings(inventory, inventoryFile)) console.warn(warning);
   const app = new App({ outdir });
   defineStacks(app, inventory);
   const files = renderedFiles(app);

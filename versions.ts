@@ -14,4 +14,8 @@ export const IMAGES = {
   nodeExporter: "prom/node-exporter:v1.12.1",
   blackboxExporter: "prom/blackbox-exporter:v0.29.0",
   pushgateway: "prom/pushgateway:v1.11.4",
+  /** nginx as a non-root user (uid 101), for the TLS gateways. */
+  nginxUnprivileged: "nginxinc/nginx-unprivileged:1.28.0-bookworm",
+  /** Copies config files onto a service's config volume (read-only root filesystems). */
+  configLoader: "busybox:1.37.0",
 } as const;

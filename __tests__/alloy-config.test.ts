@@ -183,8 +183,8 @@ describe("undocumentedAlloyKeys", () => {
   });
 
   it("fails when a documented block's untranscribed arguments are used", () => {
-    const withAuth = text.replace("    max_backoff_retries = 24\n", '    max_backoff_retries = 24\n\n    basic_auth {\n      username = "u"\n    }\n');
-    expect(undocumentedAlloyKeys(withAuth)).toEqual(["loki.write.default.endpoint.basic_auth: its arguments are not transcribed in alloy-reference.ts"]);
+    const withAuth = text.replace("    max_backoff_retries = 24\n", '    max_backoff_retries = 24\n\n    oauth2 {\n      client_id = "u"\n    }\n');
+    expect(undocumentedAlloyKeys(withAuth)).toEqual(["loki.write.default.endpoint.oauth2: its arguments are not transcribed in alloy-reference.ts"]);
   });
 
   it("fails when the text does not parse", () => {

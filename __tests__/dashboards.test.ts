@@ -11,6 +11,7 @@ import { importDashboard, loadImportedDashboards } from "../dashboards/imported"
 import { dashboardJson } from "../dashboards/serialize";
 import { defineStacks } from "../stacks/app";
 import { FOLDERS, GrafanaStack } from "../stacks/grafana-stack";
+import { HubStack } from "../stacks/hub-stack";
 import { exampleInventory, ROOT } from "./support/example";
 import { logqlErrors, promqlErrors, promqlMetricNames } from "./support/grammars";
 import { KNOWN_METRICS } from "./support/metric-catalog";
@@ -30,21 +31,34 @@ function substituteMacros(expr: string): string {
 }
 
 describe("grafana stack", () => {
-  const json = Testing.synth(new GrafanaStack(Testing.app(), "grafana", { inventory: exampleInventory(), imported }));
+  const app = Testing.app();
+  const inventory = exampleInventory();
+  const { credentials } = new HubStack(app, "hub", { inventory });
+  const json = Testing.synth(new GrafanaStack(app, "grafana", { inventory, imported, credentials }));
   const parsed = JSON.parse(json);
 
-  it("talks to the hub's Grafana with credentials from a sensitive variable", () => {
-    expect(json).toHaveProviderWithProperties(GrafanaProvider, { url: "http://192.168.1.10:3000/", auth: "admin:${var.grafana_admin_password}" });
+  it("talks to the hub's Grafana over TLS, trusting the private CA, with credentials from a sensitive variable", () => {
+    expect(json).toHaveProviderWithProperties(GrafanaProvider, {
+      url: "https://192.168.1.10:3000/",
+      auth: "admin:${var.grafana_admin_password}",
+      ca_cert: expect.stringMatching(/^\$\{tls_self_signed_cert\.credentials_ca_[0-9A-F]+\.cert_pem\}$/),
+    });
     expect(parsed.variable.grafana_admin_password).toMatchObject({ sensitive: true });
     expect(parsed.terraform.required_providers.grafana.source).toBe("grafana/grafana");
   });
 
   it("provisions Prometheus, Loki and Alertmanager with fixed UIDs, Alertmanager linked from Prometheus", () => {
-    expect(json).toHaveResourceWithProperties(DataSource, { uid: "prometheus", type: "prometheus", url: "http://prometheus:9090", is_default: true });
+    const authenticated = { basic_auth_enabled: true, basic_auth_username: "grafana" };
+    expect(json).toHaveResourceWithProperties(DataSource, { uid: "prometheus", type: "prometheus", url: "https://prometheus:9090", is_default: true, ...authenticated });
+    // Loki checks no credentials: Grafana reaches it on the hub's internal network.
     expect(json).toHaveResourceWithProperties(DataSource, { uid: "loki", type: "loki", url: "http://loki:3100" });
-    expect(json).toHaveResourceWithProperties(DataSource, { uid: "alertmanager", type: "alertmanager", url: "http://alertmanager:9093" });
+    expect(json).toHaveResourceWithProperties(DataSource, { uid: "alertmanager", type: "alertmanager", url: "https://alertmanager:9093", ...authenticated });
     const prometheus = Object.values<any>(parsed.resource.grafana_data_source).find((d) => d.uid === "prometheus");
-    expect(JSON.parse(prometheus.json_data_encoded).alertmanagerUid).toBe("alertmanager");
+    expect(JSON.parse(prometheus.json_data_encoded)).toMatchObject({ alertmanagerUid: "alertmanager", tlsAuthWithCACert: true });
+    // Terraform encodes the password and the CA's PEM (newlines and all) into the secure JSON.
+    expect(prometheus.secure_json_data_encoded).toMatch(
+      /^\$\{jsonencode\(\{"basicAuthPassword" = random_password\.credentials_password-grafana_[0-9A-F]+\.result, "tlsCACert" = tls_self_signed_cert\.credentials_ca_[0-9A-F]+\.cert_pem\}\)\}$/,
+    );
   });
 
   it("puts every dashboard in its concern's folder", () => {

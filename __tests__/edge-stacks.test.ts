@@ -1,13 +1,16 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, Server } from "node:http";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { App, Testing } from "cdktf";
 import { defineStacks } from "../stacks/app";
 import { EdgeNodeStack } from "../stacks/edge-node-stack";
+import { HubStack } from "../stacks/hub-stack";
 import { renderedFiles } from "../stacks/rendered-files";
 import { exampleDocument, exampleInventory, inventoryFrom, ROOT } from "./support/example";
 import { freePort, start, waitUntilReady } from "./support/processes";
+import { securityWarnings } from "../security/warnings";
+import { installService } from "./support/install";
 import { runTool } from "./support/tools";
 
 type Synth = { resource: Record<string, Record<string, any>> };
@@ -15,10 +18,16 @@ type Synth = { resource: Record<string, Record<string, any>> };
 function synthEdge(siteName: string, nodeName: string, inventory = exampleInventory()): Synth {
   const site = inventory.sites.find((s) => s.name === siteName)!;
   const node = site.nodes.find((n) => n.name === nodeName)!;
-  return JSON.parse(Testing.synth(new EdgeNodeStack(Testing.app(), `edge-${siteName}-${nodeName}`, { inventory, site, node })));
+  const app = Testing.app();
+  const { credentials } = new HubStack(app, "hub", { inventory });
+  return JSON.parse(Testing.synth(new EdgeNodeStack(app, `edge-${siteName}-${nodeName}`, { inventory, site, node, credentials })));
 }
 
 const containers = (s: Synth) => Object.fromEntries(Object.values(s.resource.docker_container).map((c) => [c.name, c]));
+const services = (s: Synth) => Object.keys(containers(s)).filter((name) => !name.endsWith("-config-loader")).sort();
+/** A service's files as its config loader receives them (read-only roots get files through it). */
+const loaderFile = (s: Synth, service: string, name: string): string =>
+  containers(s)[`${service}-config-loader`].upload.find((u: { file: string }) => u.file === `/staging/${name}`).content;
 
 /** Synthesizes the whole app into a temp dir; returns each stack's cdk.tf.json text and the rendered files. */
 function synthAll(doc: Record<string, any>): { stacks: Map<string, string>; rendered: Map<string, string> } {
@@ -42,13 +51,35 @@ describe("edge node stacks", () => {
     expect(edges.map((s) => s.node.id)).toEqual(["edge-home-porch", "edge-home-garage", "edge-cabin-lodge"]);
   });
 
-  it("runs the exporters, the edge agent and the node's log agent, exposed on the node address for the hub (pull)", () => {
-    const porch = containers(synthEdge("home", "porch"));
-    expect(Object.keys(porch).sort()).toEqual(["blackbox-exporter", "edge-agent", "node-exporter", "promtail"]);
-    expect(porch["node-exporter"].command).toContain("--web.listen-address=192.168.1.21:9100");
+  it("runs the exporters (TLS, basic auth) on the node address, and the edge and log agents behind the metrics gateway (pull)", () => {
+    const synth = synthEdge("home", "porch");
+    const porch = containers(synth);
+    expect(services(synth)).toEqual(["blackbox-exporter", "edge-agent", "metrics-gateway", "node-exporter", "promtail"]);
+    expect(porch["node-exporter"].command).toEqual(expect.arrayContaining(["--web.listen-address=192.168.1.21:9100", "--web.config.file=/etc/node-exporter/web.yml"]));
     expect(porch["blackbox-exporter"].ports).toEqual([{ internal: 9115, external: 9115, ip: "192.168.1.21", protocol: "tcp" }]);
+    expect(porch["blackbox-exporter"].capabilities).toEqual({ drop: ["ALL"], add: ["NET_RAW"] });
+    expect(loaderFile(synth, "node-exporter", "web.yml")).toContain("prometheus: ${");
+    // Only the gateway is published for them, and it lets only the hub's certificate in.
+    expect(porch["edge-agent"].ports ?? []).toEqual([]);
+    expect(porch.promtail.ports ?? []).toEqual([]);
+    expect(porch["metrics-gateway"].ports).toEqual([{ internal: 9443, external: 9443, ip: "192.168.1.21", protocol: "tcp" }]);
+    const nginx = loaderFile(synth, "metrics-gateway", "nginx.conf");
+    expect(nginx).toMatch(/map \$client_cn \$client_allowed \{\n    default 0;\n    "hub" 1;\n  \}/);
+    expect(nginx).toContain("proxy_pass http://edge-agent:9400/metrics;");
     expect(porch["edge-agent"].image).toMatch(/docker_image/);
     expect(containers(synthEdge("home", "garage")).alloy).toBeDefined();
+  });
+
+  it("serves plain HTTP on a lab site with TLS off, and warns", () => {
+    const doc = exampleDocument();
+    doc.sites[0].tls = false;
+    const inventory = inventoryFrom(doc);
+    const synth = synthEdge("home", "porch", inventory);
+    expect(services(synth)).toEqual(["blackbox-exporter", "edge-agent", "node-exporter", "promtail"]);
+    expect(loaderFile(synth, "node-exporter", "web.yml")).not.toContain("tls_server_config");
+    expect(containers(synth)["edge-agent"].ports).toEqual([{ internal: 9400, external: 9400, ip: "192.168.1.21", protocol: "tcp" }]);
+    expect(securityWarnings(inventory, "sites.yaml")).toEqual([expect.stringMatching(/^WARNING sites\.yaml sites\[0\]\.tls: TLS is off for site "home"/)]);
+    expect(securityWarnings(exampleInventory(), "sites.yaml")).toEqual([]);
   });
 
   it("keeps a push node's exporters on 127.0.0.1 and remote-writes through a local agent", () => {
@@ -57,15 +88,16 @@ describe("edge node stacks", () => {
     expect(lodge["edge-agent"].ports).toEqual([{ internal: 9400, external: 9400, ip: "127.0.0.1", protocol: "tcp" }]);
     expect(lodge["prometheus-agent"].command).toEqual(expect.arrayContaining(["--agent", "--storage.agent.retention.max-time=6h"]));
     expect(lodge["prometheus-agent"].network_mode).toBe("host");
-    const config = lodge["prometheus-agent"].upload[0].content as string;
-    expect(config).toContain("url: http://192.168.1.10:9090/api/v1/write");
+    const config = loaderFile(synthEdge("cabin", "lodge"), "prometheus-agent", "prometheus.yml");
+    expect(config).toContain("url: https://192.168.1.10:9090/api/v1/write");
+    expect(config).toContain("username: edge-cabin-lodge");
   });
 
   it("ships logs to the hub's Loki with positions on a volume and the edge agent's logs mounted read-only", () => {
     const porch = synthEdge("home", "porch");
     const promtail = containers(porch).promtail;
-    expect(promtail.upload[0].content).toContain("http://192.168.1.10:3100/loki/api/v1/push");
-    const volumes = Object.values(porch.resource.docker_volume).map((v) => v.name).sort();
+    expect(loaderFile(porch, "promtail", "promtail.yaml")).toContain("https://192.168.1.10:3100/loki/api/v1/push");
+    const volumes = Object.values(porch.resource.docker_volume).map((v) => v.name).filter((name) => !name.endsWith("-config")).sort();
     expect(volumes).toEqual(["edge-agent-logs", "promtail-positions"]);
     expect(promtail.volumes).toEqual(
       expect.arrayContaining([
@@ -100,20 +132,16 @@ describe("adding a site", () => {
 
   it("changes the hub only where the site appears: scrape targets, sensor rules, runbook-free config", () => {
     const changed = [...after.rendered.keys()].filter((key) => before.rendered.get(key) !== after.rendered.get(key));
-    expect(changed.filter((k) => !k.startsWith("edge-barn-loft/"))).toEqual(["hub/prometheus/prometheus.yml", "hub/prometheus/rules/sensors.yml"]);
+    // The Loki gateway lets the new node's certificate in.
+    expect(changed.filter((k) => !k.startsWith("edge-barn-loft/"))).toEqual(["hub/loki-gateway/nginx.conf", "hub/prometheus/prometheus.yml", "hub/prometheus/rules/sensors.yml"]);
     expect(after.rendered.get("hub/prometheus/prometheus.yml")).toContain("192.168.1.40:9115");
   });
 
   it("keeps the hub's prometheus.yml valid for promtool", () => {
     const dir = mkdtempSync(join(tmpdir(), "grown-hub-"));
     try {
-      for (const [key, content] of after.rendered) {
-        if (!key.startsWith("hub/prometheus/")) continue;
-        const path = join(dir, key);
-        mkdirSync(dirname(path), { recursive: true });
-        writeFileSync(path, content);
-      }
-      const { code, output } = runTool("promtool", ["check", "config", join(dir, "hub/prometheus/prometheus.yml")]);
+      const installed = installService(after.rendered, "hub/prometheus", "/etc/prometheus", dir, () => "placeholder");
+      const { code, output } = runTool("promtool", ["check", "config", installed.get("prometheus.yml")!]);
       expect({ code, output }).toEqual({ code: 0, output: expect.not.stringContaining("FAILED") });
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -20,6 +20,16 @@ function container(parsed: Synth, name: string): Record<string, any> {
   return found;
 }
 
+/** A service's uploaded files at their paths in the service: directly, or through its config loader. */
+function filesOf(parsed: Synth, name: string): { file: string; content: string }[] {
+  const service = container(parsed, name);
+  if (service.upload) return service.upload;
+  const configMount = (service.volumes as { container_path: string; read_only?: boolean; volume_name?: string }[]).find((v) => v.read_only && v.volume_name?.includes("config-volume"))!;
+  return container(parsed, `${name}-config-loader`).upload.map((u: { file: string; content: string }) => ({ ...u, file: u.file.replace(/^\/staging/, configMount.container_path) }));
+}
+
+const services = (parsed: Synth) => Object.values(parsed.resource.docker_container).filter((c) => !c.name.endsWith("-config-loader"));
+
 describe("hub stack", () => {
   const { json, parsed } = synthHub();
 
@@ -29,20 +39,54 @@ describe("hub stack", () => {
 
   it("runs every hub service on one network with the house defaults", () => {
     expect(json).toHaveResourceWithProperties(Network, { name: "observability" });
-    const names = Object.values(parsed.resource.docker_container).map((c) => c.name).sort();
-    expect(names).toEqual(["alertmanager", "grafana", "loki", "nest", "node-exporter", "petcube", "prometheus", "promtail", "pushgateway", "ring", "tapo-camera-mcp"]);
-    const connectors = ["nest", "petcube", "ring"];
-    for (const c of Object.values(parsed.resource.docker_container)) {
+    const names = services(parsed).map((c) => c.name).sort();
+    expect(names).toEqual(["alertmanager", "grafana", "loki", "loki-gateway", "nest", "node-exporter", "petcube", "prometheus", "promtail", "pushgateway", "ring", "tapo-camera-mcp"]);
+    // Docker can probe these without credentials; the rest need them (or are the
+    // operator's images, or distroless), and Prometheus's scrape watches them instead.
+    const probed = ["grafana", "loki-gateway", "promtail", "tapo-camera-mcp"];
+    for (const c of services(parsed)) {
       expect({ name: c.name, restart: c.restart, logDriver: c.log_driver, hasMemory: c.memory > 0 }).toEqual({ name: c.name, restart: "unless-stopped", logDriver: "json-file", hasMemory: true });
       expect(c.log_opts).toEqual({ "max-size": "10m", "max-file": "5" });
-      // Loki's image is distroless and connectors are the operator's images:
-      // Prometheus's scrape or push staleness watches those instead.
-      if (c.name !== "loki" && !connectors.includes(c.name)) expect(c.healthcheck.test[0]).toBe("CMD");
+      expect({ name: c.name, probed: c.healthcheck?.test[0] === "CMD" }).toEqual({ name: c.name, probed: probed.includes(c.name) });
     }
   });
 
+  it("hardens every container: no new privileges, no capabilities but the needed ones, read-only roots with a loader for configs", () => {
+    for (const c of Object.values(parsed.resource.docker_container)) {
+      expect({ name: c.name, opts: c.security_opts, drop: c.capabilities?.drop }).toEqual({ name: c.name, opts: ["no-new-privileges:true"], drop: ["ALL"] });
+    }
+    expect(container(parsed, "promtail").capabilities.add).toEqual(["DAC_READ_SEARCH"]);
+    const readOnly = services(parsed).filter((c) => c.read_only).map((c) => c.name).sort();
+    expect(readOnly).toEqual(["alertmanager", "grafana", "loki", "loki-gateway", "node-exporter", "prometheus", "promtail", "pushgateway"]);
+    for (const name of readOnly) {
+      const service = container(parsed, name);
+      const loader = container(parsed, `${name}-config-loader`);
+      expect(service.upload).toBeUndefined();
+      expect(loader).toMatchObject({ attach: true, must_run: false, network_mode: "none" });
+      // The service is replaced whenever its loader is (new files), by a bare address Terraform accepts.
+      expect(service.lifecycle.replace_triggered_by).toEqual([expect.stringMatching(/^docker_container\.[A-Za-z0-9_-]+$/)]);
+      expect(service.depends_on).toEqual(service.lifecycle.replace_triggered_by);
+    }
+  });
+
+  it("keeps Loki on an internal network behind the TLS gateway", () => {
+    const loki = container(parsed, "loki");
+    expect(loki.ports ?? []).toEqual([]);
+    expect(loki.networks_advanced).toHaveLength(1);
+    const internal = Object.values(parsed.resource.docker_network).find((n) => n.name === "observability-loki");
+    expect(internal).toMatchObject({ internal: true });
+    expect(loki.networks_advanced[0].name).toContain("loki-network");
+    const gateway = container(parsed, "loki-gateway");
+    expect(gateway.ports).toEqual([{ internal: 3100, external: 3100, ip: "192.168.1.10", protocol: "tcp" }]);
+    const nginx = filesOf(parsed, "loki-gateway").find((f) => f.file.endsWith("nginx.conf"))!.content;
+    expect(nginx).toContain("ssl_verify_client on;");
+    expect(nginx).toContain("location = /loki/api/v1/push {");
+    for (const host of ["hub", "edge-home-porch", "edge-home-garage", "edge-cabin-lodge"]) expect(nginx).toContain(`"${host}" 1;`);
+  });
+
   it("keeps every data volume from being destroyed", () => {
-    const volumes = Object.values(parsed.resource.docker_volume);
+    // Config volumes are refilled by their loader on every change; data volumes are never destroyed.
+    const volumes = Object.values(parsed.resource.docker_volume).filter((v) => !v.name.endsWith("-config"));
     expect(volumes.map((v) => v.name).sort()).toEqual(["alertmanager-data", "grafana-data", "loki-data", "prometheus-data", "promtail-positions", "pushgateway-data"]);
     for (const v of volumes) expect(v.lifecycle).toEqual({ prevent_destroy: true });
     expect(json).toHaveResourceWithProperties(Volume, { name: "prometheus-data", lifecycle: { prevent_destroy: true } });
@@ -50,8 +94,9 @@ describe("hub stack", () => {
 
   it("ships the hub's own container logs (connectors included) to Loki on the hub network", () => {
     const promtail = container(parsed, "promtail");
-    const config = promtail.upload[0].content as string;
-    expect(config).toContain("url: http://loki:3100/loki/api/v1/push");
+    const config = filesOf(parsed, "promtail").find((f) => f.file.endsWith("promtail.yaml"))!.content;
+    expect(config).toContain("url: https://loki-gateway:3100/loki/api/v1/push");
+    expect(config).toContain("cert_file: /etc/promtail/tls/client-cert.pem");
     expect(config).toContain("site: hub");
     expect(config).toContain("job_name: containers");
     expect(config).not.toContain("job_name: edge-agent");
@@ -62,24 +107,26 @@ describe("hub stack", () => {
     expect(container(parsed, "alertmanager").ports).toEqual([{ internal: 9093, external: 9093, ip: "127.0.0.1", protocol: "tcp" }]);
     expect(container(parsed, "grafana").ports).toEqual([{ internal: 3000, external: 3000, ip: "192.168.1.10", protocol: "tcp" }]);
 
-    // Only what edges and the grafana stack need stays published: Loki, Prometheus, Grafana.
+    // Only what edges and the grafana stack need stays published: Loki's gateway, Prometheus, Grafana.
     const doc = exampleDocument();
     doc.hub.publish = { loki: doc.hub.publish.loki, prometheus: doc.hub.publish.prometheus, grafana: doc.hub.publish.grafana };
     const closed = synthHub(inventoryFrom(doc)).parsed;
     const published = Object.values(closed.resource.docker_container).filter((c) => (c.ports ?? []).length > 0).map((c) => c.name).sort();
-    expect(published).toEqual(["grafana", "loki", "prometheus"]);
+    expect(published).toEqual(["grafana", "loki-gateway", "prometheus"]);
   });
 
-  it("runs Prometheus with retention, lifecycle API and remote write for push sites", () => {
+  it("runs Prometheus with retention, a web config, remote write for push sites, and neither lifecycle nor admin API", () => {
     expect(json).toHaveResourceWithProperties(Container, {
       name: "prometheus",
       command: expect.arrayContaining([
         "--storage.tsdb.retention.time=30d",
         "--storage.tsdb.retention.size=40GB",
-        "--web.enable-lifecycle",
+        "--web.config.file=/etc/prometheus/web.yml",
         "--web.enable-remote-write-receiver",
       ]),
     });
+    const command: string[] = container(parsed, "prometheus").command;
+    expect(command.filter((c) => /lifecycle|admin-api/.test(c))).toEqual([]);
     const doc = exampleDocument();
     doc.sites = doc.sites.filter((s: { mode: string }) => s.mode === "pull");
     expect(container(synthHub(inventoryFrom(doc)).parsed, "prometheus").command).not.toContain("--web.enable-remote-write-receiver");
@@ -90,7 +137,7 @@ describe("hub stack", () => {
   });
 
   it("uploads configs with Terraform syntax escaped and secrets as sensitive variables", () => {
-    const uploads: { file: string; content: string }[] = container(parsed, "alertmanager").upload;
+    const uploads = filesOf(parsed, "alertmanager");
     expect(uploads[0].file).toBe("/etc/alertmanager/alertmanager.yml");
     // Every *_file the config reads is uploaded, holding exactly its variable.
     const referenced = [...uploads[0].content.matchAll(/_file: (\S+)/g)].map((m) => m[1]);
@@ -110,13 +157,15 @@ describe("hub stack", () => {
       "teams_webhook_url",
     ]);
     for (const v of Object.values(parsed.variable)) expect(v).toMatchObject({ sensitive: true, type: "string" });
-    expect(container(parsed, "grafana").upload.find((u: { file: string }) => u.file.endsWith("/grafana_admin_password")).content).toBe("${var.grafana_admin_password}");
+    expect(filesOf(parsed, "grafana").find((u) => u.file.endsWith("/grafana_admin_password"))!.content).toBe("${var.grafana_admin_password}");
   });
 
   it("scrapes every node of pull sites with site, node and service labels", () => {
-    const config = container(parsed, "prometheus").upload.find((u: { file: string }) => u.file.endsWith("prometheus.yml")).content as string;
+    const config = filesOf(parsed, "prometheus").find((u) => u.file.endsWith("prometheus.yml"))!.content;
     expect(config).toContain("192.168.1.21:9100");
-    expect(config).toContain("192.168.1.22:9400");
+    // The edge agent is behind the node's metrics gateway.
+    expect(config).toContain("192.168.1.22:9443");
+    expect(config).toContain("__metrics_path__: /edge-agent/metrics");
     // cabin pushes: the hub never scrapes it.
     expect(config).not.toContain("10.20.0.5");
     // The camera hub's per-camera series get their camera's site and node.
@@ -129,7 +178,8 @@ describe("constructs", () => {
     const stack = new HubStack(Testing.app(), "hub", { inventory: exampleInventory() });
     const network = stack.node.findChild("network") as Network;
     const secrets = new SecretVariables(stack, "more-secrets");
-    expect(() => new Prometheus(stack, "bad-prometheus", { network, secrets, retentionTime: "30x", retentionSize: "lots", scrapeIntervalSeconds: 0 })).toThrow(
+    const security = { credentials: stack.credentials, access: { users: ["operator"] }, clientIdentity: { username: "prometheus" } };
+    expect(() => new Prometheus(stack, "bad-prometheus", { network, secrets, ...security, retentionTime: "30x", retentionSize: "lots", scrapeIntervalSeconds: 0 })).toThrow(
       [
         'hub/bad-prometheus: retentionTime must be a Prometheus duration such as 30s, 15m or 30d, got "30x"',
         'hub/bad-prometheus: retentionSize must be a size such as 512MB or 40GB, got "lots"',

@@ -13,7 +13,7 @@ describe("renderPrometheusConfig", () => {
     scrapeIntervalSeconds: 15,
     evaluationIntervalSeconds: 30,
     ruleFiles: ["rules/*.yml"],
-    alertmanagers: ["alertmanager:9093"],
+    alertmanagers: [{ address: "alertmanager:9093" }],
     scrapeJobs: [
       { name: "node-exporter", targets: [{ address: "10.0.0.2:9100", labels: { site: "home", node: "porch", service: "node-exporter" } }] },
       { name: "pushgateway", honorLabels: true, targets: [{ address: "pushgateway:9091", labels: { site: "hub", node: "hub", service: "pushgateway" } }] },
@@ -137,7 +137,7 @@ describe("renderGrafanaIni", () => {
 describe("toTerraformContent", () => {
   it("escapes Terraform template syntax but keeps secret references", () => {
     const text = 'replacement: "${1}"\nurl: ${var.pager_url}\nloop: %{ for x in y }';
-    expect(toTerraformContent(text, (name) => `<${name}>`)).toBe('replacement: "$${1}"\nurl: <pager_url>\nloop: %%{ for x in y }');
+    expect(toTerraformContent(text, (p) => `<${p.kind}:${p.name}>`)).toBe('replacement: "$${1}"\nurl: <var:pager_url>\nloop: %%{ for x in y }');
     expect(secretsReferencedBy(text)).toEqual(["pager_url"]);
   });
 });

@@ -2,10 +2,11 @@ import { Construct } from "constructs";
 import { IMAGES } from "../versions";
 import { AlertmanagerConfig, receiverSecrets, renderAlertmanagerConfig } from "./config/alertmanager-config";
 import { secretRef } from "./config/terraform-content";
-import { HostBinding, HostContext, publishedPorts } from "./common-props";
+import { Network } from "@cdktf/provider-docker/lib/network";
+import { HostBinding, HostContext, publishedPorts, WebAccess } from "./common-props";
 import { DockerService } from "./docker-service";
-import { wgetHealthcheck } from "./healthchecks";
 import { PORTS } from "./ports";
+import { webConfigFiles } from "./web-access";
 import { PropProblems } from "./validation";
 
 export interface AlertmanagerProps extends HostContext {
@@ -15,11 +16,16 @@ export interface AlertmanagerProps extends HostContext {
   readonly dataRetention?: string;
   /** @default - not published on the host */
   readonly publish?: HostBinding;
+  /** Who may call Alertmanager (silences included) and the certificate it serves. */
+  readonly access: WebAccess;
+  /** Further networks to join (Loki's internal network, for its ruler). @default [] */
+  readonly extraNetworks?: Network[];
   /** @default 256 */
   readonly memoryMb?: number;
 }
 
-const SECRETS_DIR = "/etc/alertmanager/secrets";
+const CONFIG_DIR = "/etc/alertmanager";
+const SECRETS_DIR = `${CONFIG_DIR}/secrets`;
 
 /**
  * Alertmanager: routes alerts to receivers; silences survive restarts on its
@@ -38,26 +44,36 @@ export class Alertmanager extends Construct {
     const memoryMb = props.memoryMb ?? 256;
     new PropProblems(this).duration("dataRetention", this.dataRetention).range("memoryMb", memoryMb, 32, 65536).throwIfAny();
 
+    const web = webConfigFiles(CONFIG_DIR, props.access);
     this.service = new DockerService(this, "service", {
       serviceName: "alertmanager",
       image: IMAGES.alertmanager,
       network: props.network,
+      extraNetworks: props.extraNetworks,
       secrets: props.secrets,
+      credentials: props.credentials,
       memoryMb,
       command: [
-        "--config.file=/etc/alertmanager/alertmanager.yml",
+        `--config.file=${CONFIG_DIR}/alertmanager.yml`,
         "--storage.path=/alertmanager",
         `--data.retention=${this.dataRetention}`,
         `--web.listen-address=:${PORTS.alertmanager}`,
         // Single instance: an empty address turns off the gossip listener that
         // would otherwise open on every interface.
         "--cluster.listen-address=",
+        // Basic auth on every path: reading alerts, and creating silences.
+        web.flag,
       ],
-      healthcheck: wgetHealthcheck(`http://127.0.0.1:${PORTS.alertmanager}/-/healthy`),
+      // /-/healthy needs credentials; Prometheus scrapes Alertmanager and the
+      // heartbeat receiver notices when notifications stop.
+      healthcheck: null,
       dataVolumes: [{ name: "data", containerPath: "/alertmanager" }],
+      readOnlyRootfs: true,
+      configDir: CONFIG_DIR,
       ports: publishedPorts(props.publish, PORTS.alertmanager),
       files: [
-        { containerPath: "/etc/alertmanager/alertmanager.yml", renderedName: "alertmanager.yml", content: renderAlertmanagerConfig({ ...props.config, secretsDir: SECRETS_DIR }) },
+        { containerPath: `${CONFIG_DIR}/alertmanager.yml`, renderedName: "alertmanager.yml", content: renderAlertmanagerConfig({ ...props.config, secretsDir: SECRETS_DIR }) },
+        ...web.files,
         ...receiverSecrets(props.config.receivers).map((variable) => ({
           containerPath: `${SECRETS_DIR}/${variable}`,
           renderedName: `secrets/${variable}`,

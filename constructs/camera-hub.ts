@@ -28,6 +28,7 @@ export class CameraHub extends Construct {
       image: props.image,
       network: props.network,
       secrets: props.secrets,
+      credentials: props.credentials,
       memoryMb,
       // A FastAPI image has Python; its standard library is the HTTP client.
       healthcheck: ["python3", "-c", `import urllib.request; urllib.request.urlopen("http://127.0.0.1:${PORTS.cameraHub}/api/status", timeout=4)`],

@@ -1,4 +1,5 @@
 import { Network } from "@cdktf/provider-docker/lib/network";
+import type { Credentials } from "./credentials";
 import { SecretVariables } from "./secret-variables";
 
 /** What every service construct of a host needs from its stack. */
@@ -7,6 +8,19 @@ export interface HostContext {
   readonly network: Network;
   /** The stack's sensitive variables. */
   readonly secrets: SecretVariables;
+  /** The deployment's generated passwords and certificates (made in the hub stack). */
+  readonly credentials: Credentials;
+}
+
+/**
+ * Who may call a service and how it serves: the exporter-toolkit web config
+ * (`--web.config.file`) of Prometheus, Alertmanager and the exporters.
+ */
+export interface WebAccess {
+  /** Certificate to serve (`${tls.<host>.*}`); undefined serves plain HTTP (a lab site with TLS off). */
+  readonly tlsHost?: string;
+  /** Basic-auth users (password identities); each gets its bcrypt hash in the web config. */
+  readonly users: readonly string[];
 }
 
 /** Publish a service port on the host. */

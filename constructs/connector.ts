@@ -3,6 +3,7 @@ import { HostContext } from "./common-props";
 import { DockerService } from "./docker-service";
 import { PORTS } from "./ports";
 import { PropProblems } from "./validation";
+import { clientFiles } from "./web-access";
 
 export interface ConnectorProps extends HostContext {
   /** Container name and `service` label, e.g. "ring". */
@@ -13,13 +14,20 @@ export interface ConnectorProps extends HostContext {
   readonly metrics: "scrape" | "push" | "none";
   /** Port of its /metrics on the stack network (scrape only). @default - none */
   readonly metricsPort?: number;
+  /** Password identity it pushes to the pushgateway as (push only). */
+  readonly pushIdentity: string;
   /** @default 256 */
   readonly memoryMb?: number;
 }
 
+/** Where a pushing connector finds its credentials (its image reads the *_FILE variables). */
+const CREDENTIALS_DIR = "/run/secrets/home-observability";
+
 /**
  * A cloud connector (Ring, Nest, Petcube MCP service) on the hub. It publishes
- * no port; pushers get the pushgateway's address in PUSHGATEWAY_URL.
+ * no port. A pusher gets PUSHGATEWAY_URL (HTTPS), PUSHGATEWAY_USERNAME,
+ * PUSHGATEWAY_PASSWORD_FILE and PUSHGATEWAY_CA_FILE: the pushgateway refuses
+ * pushes without them.
  */
 export class Connector extends Construct {
   public readonly service: DockerService;
@@ -35,13 +43,24 @@ export class Connector extends Construct {
       .throwIfAny();
     this.metricsAddress = props.metrics === "scrape" ? `${props.name}:${props.metricsPort}` : undefined;
 
+    const push = clientFiles(CREDENTIALS_DIR, { username: props.pushIdentity });
     this.service = new DockerService(this, "service", {
       serviceName: props.name,
       image: props.image,
       network: props.network,
       secrets: props.secrets,
+      credentials: props.credentials,
       memoryMb,
-      env: props.metrics === "push" ? [`PUSHGATEWAY_URL=http://pushgateway:${PORTS.pushgateway}`] : [],
+      env:
+        props.metrics === "push"
+          ? [
+              `PUSHGATEWAY_URL=https://pushgateway:${PORTS.pushgateway}`,
+              `PUSHGATEWAY_USERNAME=${props.pushIdentity}`,
+              `PUSHGATEWAY_PASSWORD_FILE=${push.client.basicAuth!.passwordFile}`,
+              `PUSHGATEWAY_CA_FILE=${push.client.tls!.caFile}`,
+            ]
+          : [],
+      files: props.metrics === "push" ? push.files : [],
       // The operator's image: its own HEALTHCHECK applies; scrape or push staleness alerts watch it.
       healthcheck: null,
     });

@@ -4,8 +4,10 @@ import { Network } from "@cdktf/provider-docker/lib/network";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
 import { Aspects, Lazy } from "cdktf";
 import { Construct } from "constructs";
-import { secretsReferencedBy, toTerraformContent } from "./config/terraform-content";
+import { Placeholder, secretsReferencedBy, toTerraformContent } from "./config/terraform-content";
+import type { Credentials } from "./credentials";
 import { SecretVariables } from "./secret-variables";
+import { IMAGES } from "../versions";
 
 /** A generated file: uploaded into the container and copied to rendered/<stack>/<service>/<name>. */
 export interface ServiceFile {
@@ -49,7 +51,11 @@ export interface DockerServiceProps {
   /** Pinned image reference from versions.ts. */
   readonly image: string;
   readonly network: Network;
+  /** Also joins these networks (Loki's internal network). @default [] */
+  readonly extraNetworks?: Network[];
   readonly secrets: SecretVariables;
+  /** Generated passwords and certificates, for `${password.*}`/`${bcrypt.*}`/`${tls.*}` placeholders. */
+  readonly credentials: Credentials;
   /**
    * Command run inside the container that exits 0 when the service is healthy.
    * `null` only for images with no shell or HTTP client (distroless): say in a
@@ -77,9 +83,24 @@ export interface DockerServiceProps {
   readonly networkMode?: "host";
   /** @default - own PID namespace */
   readonly pidMode?: "host";
+  /**
+   * Mount the image's root filesystem read-only. Every file must then sit under
+   * `configDir`, which is a volume filled by a one-shot loader container and
+   * mounted read-only (see ConfigLoader below). @default false
+   */
+  readonly readOnlyRootfs?: boolean;
+  /** The directory all files are uploaded under (required with readOnlyRootfs). */
+  readonly configDir?: string;
+  /** Scratch directories as tmpfs (e.g. /tmp) for a read-only root. @default [] */
+  readonly tmpfsDirs?: string[];
+  /** Capabilities kept; every other one is dropped. @default [] */
+  readonly capabilities?: string[];
   /** Seconds Docker waits after SIGTERM before killing (Prometheus and Loki flush on shutdown). @default 30 */
   readonly stopTimeoutSeconds?: number;
 }
+
+/** Where the config loader receives files before copying them onto the config volume. */
+const STAGING = "/staging";
 
 /**
  * One long-running service: pinned image, container with the house defaults
@@ -108,6 +129,8 @@ export class DockerService extends Construct {
         }),
     );
 
+    const loader = props.readOnlyRootfs ? this.configLoader(props, typeof files === "function") : undefined;
+
     this.container = new Container(this, "container", {
       name: props.serviceName,
       image: image.imageId,
@@ -116,6 +139,11 @@ export class DockerService extends Construct {
       command: props.command,
       env: props.env && props.env.length > 0 ? props.env : undefined,
       user: props.user,
+      // No setuid escalation, no capabilities beyond what the service needs.
+      securityOpts: ["no-new-privileges:true"],
+      capabilities: { drop: ["ALL"], add: props.capabilities && props.capabilities.length > 0 ? props.capabilities : undefined },
+      readOnly: loader !== undefined,
+      tmpfs: props.tmpfsDirs && props.tmpfsDirs.length > 0 ? Object.fromEntries(props.tmpfsDirs.map((dir) => [dir, "rw,noexec,nosuid,size=64m"])) : undefined,
       memory: props.memoryMb,
       stopTimeout: props.stopTimeoutSeconds ?? 30,
       logDriver: "json-file",
@@ -123,23 +151,27 @@ export class DockerService extends Construct {
       healthcheck: props.healthcheck ? { test: ["CMD", ...props.healthcheck], interval: "30s", timeout: "5s", retries: 3, startPeriod: "60s" } : undefined,
       networkMode: props.networkMode,
       pidMode: props.pidMode,
-      networksAdvanced: props.networkMode === "host" ? undefined : [{ name: props.network.name, aliases: [props.serviceName] }],
+      networksAdvanced:
+        props.networkMode === "host" ? undefined : [props.network, ...(props.extraNetworks ?? [])].map((network) => ({ name: network.name, aliases: [props.serviceName] })),
       ports: (props.ports ?? []).map((p) => ({ internal: p.containerPort, external: p.hostPort, ip: p.address, protocol: "tcp" })),
       volumes: [
         ...this.volumes.map((volume, i) => ({ volumeName: volume.name, containerPath: props.dataVolumes![i].containerPath })),
         ...(props.sharedVolumes ?? []).map((v) => ({ volumeName: v.volume.name, containerPath: v.containerPath, readOnly: v.readOnly })),
         ...(props.hostMounts ?? []).map((m) => ({ hostPath: m.hostPath, containerPath: m.containerPath, readOnly: true })),
+        ...(loader ? [{ volumeName: loader.volume.name, containerPath: props.configDir!, readOnly: true }] : []),
       ],
-      // Resolved at synth time: files may still grow through add*() until then.
-      upload: Lazy.anyValue({
-        produce: () =>
-          this.files.map((f) => ({
-            file: f.containerPath,
-            content: toTerraformContent(f.content, (name) => props.secrets.token(name)),
-            permissions: f.permissions ?? "0444",
-          })),
-      }),
+      ...(loader
+        ? { dependsOn: [loader.container] }
+        : { upload: this.resolveWhenReady(typeof files === "function", () => this.uploads(props, "")) }),
     });
+
+    if (loader) {
+      // New files mean a new loader run, and then a new service container. Set by
+      // override: cdktf's replaceTriggeredBy writes "${...}", which Terraform rejects
+      // (hashicorp/terraform-cdk#3196); the address must be a bare reference.
+      const address = Lazy.stringValue({ produce: () => `${loader.container.terraformResourceType}.${loader.container.friendlyUniqueId}` });
+      this.container.addOverride("lifecycle.replace_triggered_by", [address]);
+    }
 
     // Declare the secrets the files refer to before synthesis resolves the uploads.
     Aspects.of(this).add({
@@ -150,7 +182,61 @@ export class DockerService extends Construct {
     });
   }
 
-  /** The files as uploaded (secrets as `${var.NAME}` placeholders). */
+  /**
+   * The Docker provider uploads files through the archive API at `/`, which
+   * Docker refuses for a read-only root filesystem even when the file would land
+   * on a volume. So a loader container (busybox, no network, no capabilities)
+   * receives the files, copies them onto the `<service>-config` volume and
+   * exits; the service mounts that volume read-only.
+   */
+  private configLoader(props: DockerServiceProps, lazy: boolean) {
+    if (!props.configDir) throw new Error(`${this.node.path}: readOnlyRootfs needs configDir, where the files are mounted`);
+    const image = new Image(this, "loader-image", { name: IMAGES.configLoader, keepLocally: true });
+    const volume = new Volume(this, "config-volume", { name: `${props.serviceName}-config` });
+    const uploads = () => this.uploads(props, props.configDir!);
+    const container = new Container(this, "config-loader", {
+      name: `${props.serviceName}-config-loader`,
+      image: image.imageId,
+      // Runs once per apply that changes a file; Terraform waits for it to exit.
+      attach: true,
+      mustRun: false,
+      networkMode: "none",
+      securityOpts: ["no-new-privileges:true"],
+      capabilities: { drop: ["ALL"] },
+      // Empty the volume first, so a file removed from the config disappears too.
+      command: ["sh", "-c", `find /config -mindepth 1 -delete && cp -a ${STAGING}/. /config/`],
+      volumes: [{ volumeName: volume.name, containerPath: "/config" }],
+      upload: this.resolveWhenReady(lazy, uploads),
+      logDriver: "json-file",
+      logOpts: { "max-size": "1m", "max-file": "1" },
+    });
+    return { volume, container };
+  }
+
+  /**
+   * A function's files may still grow through add*() until synth, so they are
+   * resolved then. Static files are resolved now: a reference to another
+   * stack's value (an edge's certificate from the hub) only becomes a
+   * cross-stack output outside a Lazy.
+   */
+  private resolveWhenReady<T>(lazy: boolean, produce: () => T): T {
+    return lazy ? (Lazy.anyValue({ produce }) as unknown as T) : produce();
+  }
+
+  /** Upload blocks; with `stagingFrom`, paths under it move to the loader's staging directory. */
+  private uploads(props: DockerServiceProps, stagingFrom: string) {
+    const resolve = (p: Placeholder) => (p.kind === "var" ? props.secrets.token(p.name) : props.credentials.token(p));
+    return this.files.map((f) => {
+      let file = f.containerPath;
+      if (stagingFrom) {
+        if (!file.startsWith(`${stagingFrom}/`)) throw new Error(`${this.node.path}: ${file} is outside configDir ${stagingFrom}; a read-only root filesystem only gets files there`);
+        file = STAGING + file.slice(stagingFrom.length);
+      }
+      return { file, content: toTerraformContent(f.content, resolve), permissions: f.permissions ?? "0444" };
+    });
+  }
+
+  /** The files as uploaded (secrets and credentials as placeholders). */
   get files(): readonly ServiceFile[] {
     return this.produceFiles();
   }

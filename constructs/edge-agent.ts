@@ -33,6 +33,7 @@ export class EdgeAgent extends Construct {
       image: props.image,
       network: props.network,
       secrets: props.secrets,
+      credentials: props.credentials,
       memoryMb,
       // The operator's image: what it contains is unknown, so its own Dockerfile
       // HEALTHCHECK applies; Prometheus's scrape (PrometheusTargetDown) watches it too.

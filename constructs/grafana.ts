@@ -1,16 +1,20 @@
 import { Construct } from "constructs";
 import { IMAGES } from "../versions";
 import { renderGrafanaIni } from "./config/grafana-ini";
-import { secretRef } from "./config/terraform-content";
+import { Network } from "@cdktf/provider-docker/lib/network";
+import { secretRef, tlsRef } from "./config/terraform-content";
 import { HostBinding, HostContext, publishedPorts } from "./common-props";
 import { DockerService } from "./docker-service";
-import { wgetHealthcheck } from "./healthchecks";
 import { PORTS } from "./ports";
 import { PropProblems } from "./validation";
 
 export interface GrafanaProps extends HostContext {
-  /** URL users open Grafana at. @default - http://<publish address>:<port>/ or http://grafana:3000/ */
+  /** URL users open Grafana at. @default - https://<publish address>:<port>/ or https://grafana:3000/ */
   readonly rootUrl?: string;
+  /** Certificate Grafana serves (`${tls.<host>.*}`); cookies are then marked secure. */
+  readonly tlsHost: string;
+  /** Further networks to join (Loki's internal network, for the Loki datasource). @default [] */
+  readonly extraNetworks?: Network[];
   /** @default "admin" */
   readonly adminUser?: string;
   /** Sensitive Terraform variable holding the admin password. @default "grafana_admin_password" */
@@ -21,8 +25,10 @@ export interface GrafanaProps extends HostContext {
   readonly memoryMb?: number;
 }
 
+/** Beside the image's /etc/grafana (its provisioning directories stay as shipped). */
+const CONFIG_DIR = "/etc/grafana/home-observability";
 /** Secret files are named after their variable, as on every service. */
-const SECRETS_DIR = "/etc/grafana/secrets";
+const SECRETS_DIR = `${CONFIG_DIR}/secrets`;
 
 /** Grafana server. Datasources and dashboards are pushed by the `grafana` stack. */
 export class Grafana extends Construct {
@@ -34,7 +40,7 @@ export class Grafana extends Construct {
   constructor(scope: Construct, id: string, props: GrafanaProps) {
     super(scope, id);
     const port = props.publish?.port ?? PORTS.grafana;
-    this.rootUrl = props.rootUrl ?? (props.publish ? `http://${props.publish.address}:${port}/` : `http://grafana:${PORTS.grafana}/`);
+    this.rootUrl = props.rootUrl ?? (props.publish ? `https://${props.publish.address}:${port}/` : `https://grafana:${PORTS.grafana}/`);
     this.adminUser = props.adminUser ?? "admin";
     this.adminPasswordVariable = props.adminPasswordVariable ?? "grafana_admin_password";
     const memoryMb = props.memoryMb ?? 512;
@@ -49,17 +55,34 @@ export class Grafana extends Construct {
       serviceName: "grafana",
       image: IMAGES.grafana,
       network: props.network,
+      extraNetworks: props.extraNetworks,
+      // The image's start script reads grafana.ini from here.
+      env: [`GF_PATHS_CONFIG=${CONFIG_DIR}/grafana.ini`],
       secrets: props.secrets,
+      credentials: props.credentials,
       memoryMb,
-      healthcheck: wgetHealthcheck(`http://127.0.0.1:${PORTS.grafana}/api/health`),
+      // /api/health needs no login. Loopback only, so the certificate is not checked
+      // (the private CA is not in the image's trust store).
+      healthcheck: ["wget", "-q", "--no-check-certificate", "-O", "/dev/null", `https://127.0.0.1:${PORTS.grafana}/api/health`],
       dataVolumes: [{ name: "data", containerPath: "/var/lib/grafana" }],
+      readOnlyRootfs: true,
+      configDir: CONFIG_DIR,
+      tmpfsDirs: ["/tmp"],
       ports: publishedPorts(props.publish, PORTS.grafana),
       files: [
         {
-          containerPath: "/etc/grafana/grafana.ini",
+          containerPath: `${CONFIG_DIR}/grafana.ini`,
           renderedName: "grafana.ini",
-          content: renderGrafanaIni({ httpPort: PORTS.grafana, adminUser: this.adminUser, adminPasswordFile: passwordFile, rootUrl: this.rootUrl }),
+          content: renderGrafanaIni({
+            httpPort: PORTS.grafana,
+            adminUser: this.adminUser,
+            adminPasswordFile: passwordFile,
+            rootUrl: this.rootUrl,
+            tls: { certFile: `${CONFIG_DIR}/tls/cert.pem`, keyFile: `${CONFIG_DIR}/tls/key.pem` },
+          }),
         },
+        { containerPath: `${CONFIG_DIR}/tls/cert.pem`, renderedName: "tls/cert.pem", content: tlsRef(props.tlsHost, "cert") },
+        { containerPath: `${CONFIG_DIR}/tls/key.pem`, renderedName: "tls/key.pem", content: tlsRef(props.tlsHost, "key") },
         // Terraform fills the value in on upload; the review copy shows the placeholder.
         { containerPath: passwordFile, renderedName: `secrets/${this.adminPasswordVariable}`, content: secretRef(this.adminPasswordVariable) },
       ],

@@ -8,14 +8,17 @@ import { HostBinding, HostContext, publishedPorts } from "./common-props";
 import { DockerService } from "./docker-service";
 import { bashHealthcheck } from "./healthchecks";
 import { PropProblems } from "./validation";
+import { clientFiles } from "./web-access";
 
 export type LogAgentKind = "promtail" | "alloy";
 
 export interface LogAgentProps extends HostContext {
   /** Promtail (end of life since 2026-03-02) or Grafana Alloy, its successor. */
   readonly kind: LogAgentKind;
-  /** What to ship and where; dataDir and httpPort are set by the construct. */
-  readonly config: Omit<LogAgentConfig, "dataDir" | "httpPort">;
+  /** What to ship and where; dataDir, httpPort and tls are set by the construct. */
+  readonly config: Omit<LogAgentConfig, "dataDir" | "httpPort" | "tls">;
+  /** Host whose certificate the agent presents to the hub's Loki gateway. */
+  readonly certificateHost: string;
   /** The edge agent's log volume, mounted read-only at the glob's directory. @default - no file logs */
   readonly logVolume?: Volume;
   readonly httpPort: number;
@@ -26,8 +29,9 @@ export interface LogAgentProps extends HostContext {
 }
 
 const AGENTS = {
-  promtail: { image: IMAGES.promtail, dataDir: "/data", configPath: "/etc/promtail/promtail.yaml", configName: "promtail.yaml" },
-  alloy: { image: IMAGES.alloy, dataDir: "/var/lib/alloy/data", configPath: "/etc/alloy/config.alloy", configName: "config.alloy" },
+  promtail: { image: IMAGES.promtail, dataDir: "/data", configDir: "/etc/promtail", configName: "promtail.yaml" },
+  // configDir/configName is ALLOY_CONFIG_PATH, which alloyCommand passes.
+  alloy: { image: IMAGES.alloy, dataDir: "/var/lib/alloy/data", configDir: "/etc/alloy", configName: "config.alloy" },
 } as const;
 
 /**
@@ -43,12 +47,15 @@ export class LogAgent extends Construct {
     this.kind = props.kind;
     const memoryMb = props.memoryMb ?? 128;
     new PropProblems(this)
-      .require(/^https?:\/\/[^/\s]+\/loki\/api\/v1\/push$/.test(props.config.lokiPushUrl), "config.lokiPushUrl", "must be a Loki push URL ending in /loki/api/v1/push", props.config.lokiPushUrl)
+      .require(/^https:\/\/[^/\s]+\/loki\/api\/v1\/push$/.test(props.config.lokiPushUrl), "config.lokiPushUrl", "must be an https:// Loki push URL (the gateway) ending in /loki/api/v1/push", props.config.lokiPushUrl)
       .range("memoryMb", memoryMb, 32, 65536)
       .throwIfAny();
 
     const agent = AGENTS[props.kind];
-    const config: LogAgentConfig = { ...props.config, dataDir: agent.dataDir, httpPort: props.httpPort };
+    const configPath = `${agent.configDir}/${agent.configName}`;
+    const client = clientFiles(agent.configDir, { certificateHost: props.certificateHost });
+    const tls = { caFile: client.client.tls!.caFile, certFile: client.client.tls!.certFile!, keyFile: client.client.tls!.keyFile! };
+    const config: LogAgentConfig = { ...props.config, dataDir: agent.dataDir, httpPort: props.httpPort, tls };
     const glob = props.config.edgeAgentLogGlob;
     new PropProblems(this).require(props.logVolume === undefined || glob !== undefined, "logVolume", "needs config.edgeAgentLogGlob to say where the files are", "a volume").throwIfAny();
     this.service = new DockerService(this, "service", {
@@ -56,17 +63,25 @@ export class LogAgent extends Construct {
       image: agent.image,
       network: props.network,
       secrets: props.secrets,
+      credentials: props.credentials,
       memoryMb,
-      command: props.kind === "promtail" ? [`-config.file=${agent.configPath}`] : alloyCommand(config),
+      command: props.kind === "promtail" ? [`-config.file=${configPath}`] : alloyCommand(config),
       healthcheck: bashHealthcheck(props.httpPort, props.kind === "promtail" ? "/ready" : "/-/ready"),
       dataVolumes: [{ name: "positions", containerPath: agent.dataDir }],
       sharedVolumes: props.logVolume && glob ? [{ volume: props.logVolume, containerPath: glob.replace(/\/[^/]*$/, ""), readOnly: true }] : [],
       // Container discovery and container logs come from the Docker API.
       hostMounts: [{ hostPath: props.config.dockerSocket, containerPath: props.config.dockerSocket }],
       ports: publishedPorts(props.publish, props.httpPort),
+      // Root in the image (the Docker socket), but with no capability except
+      // reading files it does not own: the edge agent's logs.
+      capabilities: ["DAC_READ_SEARCH"],
+      readOnlyRootfs: true,
+      configDir: agent.configDir,
+      tmpfsDirs: ["/tmp"],
       files: [
+        ...client.files,
         {
-          containerPath: agent.configPath,
+          containerPath: configPath,
           renderedName: agent.configName,
           content: props.kind === "promtail" ? renderPromtailConfig(config) : renderAlloyConfig(config),
         },

@@ -1,7 +1,8 @@
 import { Construct } from "constructs";
 import { IMAGES } from "../versions";
 import { renderLokiConfig, SINGLE_TENANT } from "./config/loki-config";
-import { HostBinding, HostContext, publishedPorts } from "./common-props";
+import { HostContext } from "./common-props";
+import { passwordRef, tlsRef } from "./config/terraform-content";
 import { DockerService, ServiceFile } from "./docker-service";
 import { PORTS } from "./ports";
 import { PropProblems } from "./validation";
@@ -10,17 +11,23 @@ import type { RuleFileContent } from "./prometheus";
 export interface LokiProps extends HostContext {
   /** Whole days, e.g. "31d". @default "31d" */
   readonly retentionPeriod?: string;
-  /** Where the ruler sends log alerts, as host:port on the stack network. */
+  /** Where the ruler sends log alerts (HTTPS), as host:port on the stack network. */
   readonly alertmanagerAddress: string;
-  /** @default - not published on the host */
-  readonly publish?: HostBinding;
+  /** Password identity the ruler authenticates to Alertmanager with. */
+  readonly alertmanagerUser: string;
   /** @default 1024 */
   readonly memoryMb?: number;
 }
 
-const RULES_DIR = "/etc/loki/rules";
+const CONFIG_DIR = "/etc/loki";
+const RULES_DIR = `${CONFIG_DIR}/rules`;
 
-/** Loki single binary on filesystem storage, with compactor retention and a ruler. */
+/**
+ * Loki single binary on filesystem storage, with compactor retention and a
+ * ruler. Loki has no authentication of its own: it publishes no port and joins
+ * only the network it is given (the hub's internal one); edges reach it through
+ * the TLS gateway.
+ */
 export class Loki extends Construct {
   public readonly retentionPeriod: string;
   public readonly service: DockerService;
@@ -40,7 +47,8 @@ export class Loki extends Construct {
     const config = renderLokiConfig({
       httpPort: PORTS.loki,
       retentionPeriod: this.retentionPeriod,
-      alertmanagerUrl: `http://${props.alertmanagerAddress}`,
+      alertmanagerUrl: `https://${props.alertmanagerAddress}`,
+      alertmanagerClient: { username: props.alertmanagerUser, password: passwordRef(props.alertmanagerUser), caFile: `${CONFIG_DIR}/tls/ca.pem` },
       dataDir: "/loki",
       rulesDir: RULES_DIR,
     });
@@ -49,16 +57,22 @@ export class Loki extends Construct {
       image: IMAGES.loki,
       network: props.network,
       secrets: props.secrets,
+      credentials: props.credentials,
       memoryMb,
-      command: ["-config.file=/etc/loki/loki.yaml"],
+      command: [`-config.file=${CONFIG_DIR}/loki.yaml`],
       // The image is distroless (no shell, no HTTP client), so Docker cannot probe
       // it; Prometheus scrapes Loki and PrometheusTargetDown fires if it stops.
       healthcheck: null,
       dataVolumes: [{ name: "data", containerPath: "/loki" }],
-      ports: publishedPorts(props.publish, PORTS.loki),
+      readOnlyRootfs: true,
+      configDir: CONFIG_DIR,
+      tmpfsDirs: ["/tmp"],
       stopTimeoutSeconds: 60,
       files: (): ServiceFile[] => [
-        { containerPath: "/etc/loki/loki.yaml", renderedName: "loki.yaml", content: config },
+        // 0440 would hide the ruler's password from other users, but uploads are
+        // owned by root and Loki runs as uid 10001: the container is the boundary.
+        { containerPath: `${CONFIG_DIR}/loki.yaml`, renderedName: "loki.yaml", content: config },
+        { containerPath: `${CONFIG_DIR}/tls/ca.pem`, renderedName: "tls/ca.pem", content: tlsRef("ca", "cert") },
         ...[...this.ruleFiles.values()]
           .sort((a, b) => a.fileName.localeCompare(b.fileName))
           .map((f) => ({ containerPath: `${RULES_DIR}/${SINGLE_TENANT}/${f.fileName}`, renderedName: `rules/${SINGLE_TENANT}/${f.fileName}`, content: f.content })),

@@ -1,14 +1,18 @@
 import { Construct } from "constructs";
 import { IMAGES } from "../versions";
-import { HostContext } from "./common-props";
+import { HostContext, WebAccess } from "./common-props";
 import { DockerService } from "./docker-service";
-import { wgetHealthcheck } from "./healthchecks";
 import { PORTS } from "./ports";
 import { PropProblems } from "./validation";
+import { webConfigFiles } from "./web-access";
+
+const CONFIG_DIR = "/etc/node-exporter";
 
 export interface NodeExporterProps extends HostContext {
   /** Host address node_exporter listens on (it shares the host's network). */
   readonly listenAddress: string;
+  /** Who may scrape it, and the certificate it serves. */
+  readonly access: WebAccess;
   /** @default 9100 */
   readonly port?: number;
   /** @default 128 */
@@ -32,17 +36,23 @@ export class NodeExporter extends Construct {
     const memoryMb = props.memoryMb ?? 128;
     new PropProblems(this).range("port", this.port, 1, 65535).range("memoryMb", memoryMb, 16, 65536).throwIfAny();
 
+    const web = webConfigFiles(CONFIG_DIR, props.access);
     this.service = new DockerService(this, "service", {
       serviceName: "node-exporter",
       image: IMAGES.nodeExporter,
       network: props.network,
       secrets: props.secrets,
+      credentials: props.credentials,
       memoryMb,
       networkMode: "host",
       pidMode: "host",
-      command: ["--path.rootfs=/host", `--web.listen-address=${this.address}`],
-      healthcheck: wgetHealthcheck(`http://${this.address}/metrics`),
+      command: ["--path.rootfs=/host", `--web.listen-address=${this.address}`, web.flag],
+      // /metrics needs credentials; the scrape's `up` (PrometheusTargetDown, EdgeNodeDown) watches it.
+      healthcheck: null,
       hostMounts: [{ hostPath: "/", containerPath: "/host" }],
+      readOnlyRootfs: true,
+      configDir: CONFIG_DIR,
+      files: web.files,
     });
   }
 }

@@ -1,17 +1,21 @@
 import { Construct } from "constructs";
 import { IMAGES } from "../versions";
-import { renderPrometheusConfig, ScrapeJob } from "./config/prometheus-config";
-import { HostContext } from "./common-props";
+import { HttpClient, renderPrometheusConfig, ScrapeJob } from "./config/prometheus-config";
+import { HostContext, WebAccess } from "./common-props";
 import { DockerService } from "./docker-service";
-import { wgetHealthcheck } from "./healthchecks";
 import { PORTS } from "./ports";
+import { clientFiles, webConfigFiles } from "./web-access";
 import { PropProblems } from "./validation";
 
 export interface PrometheusAgentProps extends HostContext {
-  /** The hub's remote-write endpoint, e.g. http://hub:9090/api/v1/write */
+  /** The hub's remote-write endpoint, e.g. https://hub:9090/api/v1/write */
   readonly remoteWriteUrl: string;
-  /** Jobs scraping this node's exporters on 127.0.0.1. */
-  readonly scrapeJobs: readonly ScrapeJob[];
+  /** Password identity the agent remote-writes and scrapes as (the node's). */
+  readonly identity: string;
+  /** Who may call the agent's own web endpoint, and the certificate it serves. */
+  readonly access: WebAccess;
+  /** Jobs scraping this node's exporters on 127.0.0.1, given the agent's client settings. */
+  readonly scrapeJobs: (client: HttpClient) => readonly ScrapeJob[];
   /** @default 15 */
   readonly scrapeIntervalSeconds?: number;
   /**
@@ -40,38 +44,45 @@ export class PrometheusAgent extends Construct {
     const memoryMb = props.memoryMb ?? 256;
     new PropProblems(this)
       .duration("walRetention", this.walRetention)
-      .require(/^https?:\/\/[^/\s]+\/api\/v1\/write$/.test(props.remoteWriteUrl), "remoteWriteUrl", "must be a Prometheus remote-write URL ending in /api/v1/write", props.remoteWriteUrl)
+      .require(/^https:\/\/[^/\s]+\/api\/v1\/write$/.test(props.remoteWriteUrl), "remoteWriteUrl", "must be an https:// Prometheus remote-write URL ending in /api/v1/write", props.remoteWriteUrl)
       .range("scrapeIntervalSeconds", this.scrapeIntervalSeconds, 1, 3600)
       .range("memoryMb", memoryMb, 64, 65536)
       .throwIfAny();
 
     const listen = `127.0.0.1:${PORTS.prometheus}`;
+    const configDir = "/etc/prometheus";
+    const web = webConfigFiles(configDir, props.access);
+    const client = clientFiles(configDir, { username: props.identity });
     const config = renderPrometheusConfig({
       scrapeIntervalSeconds: this.scrapeIntervalSeconds,
       // Agent mode evaluates no rules; the field is required by the renderer only.
       evaluationIntervalSeconds: this.scrapeIntervalSeconds,
-      scrapeJobs: props.scrapeJobs,
-      remoteWrite: [{ url: props.remoteWriteUrl }],
+      scrapeJobs: props.scrapeJobs(client.client),
+      remoteWrite: [{ url: props.remoteWriteUrl, client: client.client }],
     });
     this.service = new DockerService(this, "service", {
       serviceName: "prometheus-agent",
       image: IMAGES.prometheus,
       network: props.network,
       secrets: props.secrets,
+      credentials: props.credentials,
       memoryMb,
       networkMode: "host",
       command: [
         "--agent",
-        "--config.file=/etc/prometheus/prometheus.yml",
+        `--config.file=${configDir}/prometheus.yml`,
         "--storage.agent.path=/prometheus",
         `--storage.agent.retention.max-time=${this.walRetention}`,
         `--web.listen-address=${listen}`,
-        "--web.enable-lifecycle",
+        web.flag,
       ],
-      healthcheck: wgetHealthcheck(`http://${listen}/-/ready`),
+      // /-/ready needs credentials; the hub's EdgeNodeSilent fires when samples stop.
+      healthcheck: null,
       dataVolumes: [{ name: "wal", containerPath: "/prometheus" }],
+      readOnlyRootfs: true,
+      configDir: configDir,
       stopTimeoutSeconds: 60,
-      files: [{ containerPath: "/etc/prometheus/prometheus.yml", renderedName: "prometheus.yml", content: config }],
+      files: [{ containerPath: `${configDir}/prometheus.yml`, renderedName: "prometheus.yml", content: config }, ...web.files, ...client.files],
     });
   }
 }

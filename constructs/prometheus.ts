@@ -1,10 +1,11 @@
+import { Network } from "@cdktf/provider-docker/lib/network";
 import { Construct } from "constructs";
 import { IMAGES } from "../versions";
-import { renderPrometheusConfig, ScrapeJob } from "./config/prometheus-config";
-import { HostBinding, HostContext, publishedPorts } from "./common-props";
+import { HttpClient, renderPrometheusConfig, ScrapeJob } from "./config/prometheus-config";
+import { HostBinding, HostContext, publishedPorts, WebAccess } from "./common-props";
 import { DockerService, ServiceFile } from "./docker-service";
-import { wgetHealthcheck } from "./healthchecks";
 import { PORTS } from "./ports";
+import { ClientIdentity, clientFiles, webConfigFiles } from "./web-access";
 import { PropProblems } from "./validation";
 
 export interface RuleFileContent {
@@ -14,6 +15,8 @@ export interface RuleFileContent {
 }
 
 export interface PrometheusProps extends HostContext {
+  /** Further networks to join (Loki's internal network, to scrape Loki). @default [] */
+  readonly extraNetworks?: Network[];
   /** @default "30d" */
   readonly retentionTime?: string;
   /** @default "40GB" */
@@ -22,8 +25,12 @@ export interface PrometheusProps extends HostContext {
   readonly scrapeIntervalSeconds?: number;
   /** @default 30 */
   readonly evaluationIntervalSeconds?: number;
-  /** Alertmanager host:port addresses on the stack network. @default [] */
+  /** Alertmanager host:port addresses on the stack network (HTTPS, as this Prometheus's client). @default [] */
   readonly alertmanagers?: string[];
+  /** Who may call this Prometheus (UI, API, remote write) and the certificate it serves. */
+  readonly access: WebAccess;
+  /** How it authenticates to what it scrapes and to Alertmanager. */
+  readonly clientIdentity: ClientIdentity;
   /** Accept samples from edge agents (push sites). @default false */
   readonly acceptRemoteWrite?: boolean;
   /** @default - not published on the host */
@@ -45,6 +52,10 @@ export class Prometheus extends Construct {
   private readonly scrapeJobs = new Map<string, ScrapeJob>();
   private readonly ruleFiles = new Map<string, RuleFileContent>();
   private readonly alertmanagers: string[];
+  /** Settings for scrape jobs that need this Prometheus's credentials, CA or client certificate. */
+  public readonly client: HttpClient;
+  private readonly clientFiles: ServiceFile[];
+  private readonly webFiles: ServiceFile[];
 
   constructor(scope: Construct, id: string, props: PrometheusProps) {
     super(scope, id);
@@ -63,11 +74,18 @@ export class Prometheus extends Construct {
       .range("memoryMb", memoryMb, 64, 1048576)
       .throwIfAny();
 
+    const web = webConfigFiles(CONFIG_DIR, props.access);
+    const client = clientFiles(CONFIG_DIR, props.clientIdentity);
+    this.client = client.client;
+    this.clientFiles = client.files;
+    this.webFiles = web.files;
     this.service = new DockerService(this, "service", {
       serviceName: "prometheus",
       image: IMAGES.prometheus,
       network: props.network,
+      extraNetworks: props.extraNetworks,
       secrets: props.secrets,
+      credentials: props.credentials,
       memoryMb,
       command: [
         `--config.file=${CONFIG_DIR}/prometheus.yml`,
@@ -75,12 +93,17 @@ export class Prometheus extends Construct {
         `--storage.tsdb.retention.time=${this.retentionTime}`,
         `--storage.tsdb.retention.size=${this.retentionSize}`,
         `--web.listen-address=:${PORTS.prometheus}`,
-        // POST /-/reload picks up a new config without a restart.
-        "--web.enable-lifecycle",
+        web.flag,
+        // No --web.enable-lifecycle (a config change replaces the container, so
+        // /-/reload is not needed and /-/quit stays closed) and no admin API.
         ...(this.acceptRemoteWrite ? ["--web.enable-remote-write-receiver"] : []),
       ],
-      healthcheck: wgetHealthcheck(`http://127.0.0.1:${PORTS.prometheus}/-/healthy`),
+      // Every path, /-/healthy included, needs credentials: Docker cannot probe it
+      // without them. The Watchdog heartbeat stops when Prometheus does.
+      healthcheck: null,
       dataVolumes: [{ name: "data", containerPath: "/prometheus" }],
+      readOnlyRootfs: true,
+      configDir: CONFIG_DIR,
       ports: publishedPorts(props.publish, PORTS.prometheus),
       stopTimeoutSeconds: 120,
       files: () => this.renderFiles(),
@@ -106,11 +129,13 @@ export class Prometheus extends Construct {
       evaluationIntervalSeconds: this.evaluationIntervalSeconds,
       // Relative to the config file, so the same file validates in rendered/ and runs in the container.
       ruleFiles: this.ruleFiles.size > 0 ? ["rules/*.yml"] : [],
-      alertmanagers: this.alertmanagers,
+      alertmanagers: this.alertmanagers.map((address) => ({ address, scheme: "https", client: this.client })),
       scrapeJobs: byName(this.scrapeJobs),
     });
     return [
       { containerPath: `${CONFIG_DIR}/prometheus.yml`, renderedName: "prometheus.yml", content: config },
+      ...this.webFiles,
+      ...this.clientFiles,
       ...byName(this.ruleFiles).map((f) => ({ containerPath: `${CONFIG_DIR}/rules/${f.fileName}`, renderedName: `rules/${f.fileName}`, content: f.content })),
     ];
   }

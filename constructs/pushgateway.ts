@@ -1,16 +1,20 @@
 import { Construct } from "constructs";
 import { IMAGES } from "../versions";
-import { HostBinding, HostContext, publishedPorts } from "./common-props";
+import { HostBinding, HostContext, publishedPorts, WebAccess } from "./common-props";
 import { DockerService } from "./docker-service";
-import { wgetHealthcheck } from "./healthchecks";
 import { PORTS } from "./ports";
 import { PropProblems } from "./validation";
+import { webConfigFiles } from "./web-access";
+
+const CONFIG_DIR = "/etc/pushgateway";
 
 export interface PushgatewayProps extends HostContext {
   /** How often pushed metrics are written to the volume. @default "1m" */
   readonly persistenceInterval?: string;
   /** @default - not published on the host */
   readonly publish?: HostBinding;
+  /** Who may push, read and delete groups, and the certificate it serves. */
+  readonly access: WebAccess;
   /** @default 128 */
   readonly memoryMb?: number;
 }
@@ -27,21 +31,29 @@ export class Pushgateway extends Construct {
     const memoryMb = props.memoryMb ?? 128;
     new PropProblems(this).duration("persistenceInterval", this.persistenceInterval).range("memoryMb", memoryMb, 32, 65536).throwIfAny();
 
+    const web = webConfigFiles(CONFIG_DIR, props.access);
     this.service = new DockerService(this, "service", {
       serviceName: "pushgateway",
       image: IMAGES.pushgateway,
       network: props.network,
       secrets: props.secrets,
+      credentials: props.credentials,
       memoryMb,
       command: [
         // /pushgateway is the image's working directory, owned by its user.
         "--persistence.file=/pushgateway/metrics.db",
         `--persistence.interval=${this.persistenceInterval}`,
         `--web.listen-address=:${PORTS.pushgateway}`,
+        // Pushing (and deleting) groups needs credentials: nothing else can fake "sensor ok".
+        web.flag,
       ],
-      healthcheck: wgetHealthcheck(`http://127.0.0.1:${PORTS.pushgateway}/-/healthy`),
+      // /-/healthy needs credentials; Prometheus scrapes the pushgateway (PrometheusTargetDown).
+      healthcheck: null,
       dataVolumes: [{ name: "data", containerPath: "/pushgateway" }],
       ports: publishedPorts(props.publish, PORTS.pushgateway),
+      readOnlyRootfs: true,
+      configDir: CONFIG_DIR,
+      files: web.files,
     });
   }
 }

@@ -164,6 +164,10 @@ const site = z.strictObject({
   mode: z.enum(["pull", "push"]).describe("pull: the hub scrapes the nodes; push: nodes run Prometheus in agent mode and remote-write to the hub"),
   nodes: z.array(node).min(1, "a site needs at least one node"),
   maintenance: z.array(maintenanceWindow).default([]).describe("recurring maintenance windows that mute the site's notifications"),
+  tls: z
+    .boolean()
+    .default(true)
+    .describe("serve the site's exporters over TLS (default); false is for a lab: credentials then cross its network in clear text and synth warns"),
 });
 
 /** Container names the hub already uses; a connector runs beside them. */

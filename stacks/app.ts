@@ -17,8 +17,11 @@ export function defineStacks(
   importedDir = IMPORTED_DASHBOARDS_DIR,
 ): { hub: HubStack; edges: EdgeNodeStack[]; grafana: GrafanaStack } {
   const hub = new HubStack(app, "hub", { inventory });
-  const edges = inventory.sites.flatMap((site) => site.nodes.map((node) => new EdgeNodeStack(app, edgeStackName(site, node), { inventory, site, node })));
-  const grafana = new GrafanaStack(app, "grafana", { inventory, imported: loadImportedDashboards(importedDir) });
+  const { credentials } = hub;
+  const edges = inventory.sites.flatMap((site) =>
+    site.nodes.map((node) => new EdgeNodeStack(app, edgeStackName(site, node), { inventory, site, node, credentials })),
+  );
+  const grafana = new GrafanaStack(app, "grafana", { inventory, imported: loadImportedDashboards(importedDir), credentials });
   return { hub, edges, grafana };
 }
 

@@ -3,54 +3,69 @@ import { Network } from "@cdktf/provider-docker/lib/network";
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { BlackboxExporter } from "../constructs/blackbox-exporter";
+import type { Credentials } from "../constructs/credentials";
 import { EDGE_AGENT_LOG_DIR, EdgeAgent } from "../constructs/edge-agent";
 import { LogAgent } from "../constructs/log-agent";
 import { NodeExporter } from "../constructs/node-exporter";
 import { PORTS } from "../constructs/ports";
 import { PrometheusAgent } from "../constructs/prometheus-agent";
 import { SecretVariables } from "../constructs/secret-variables";
+import { TlsGateway } from "../constructs/tls-gateway";
 import type { EdgeNode, Inventory, Site } from "../inventory/schema";
-import { edgeScrapeJobs, logAgentPort } from "./node-scrape-jobs";
+import { edgeHostName, HUB_HOST } from "../security/pki";
+import { edgeScrapeJobs, GATEWAY_PATHS, logAgentPort, METRICS_GATEWAY_PORT } from "./node-scrape-jobs";
 
 export interface EdgeNodeStackProps {
   readonly inventory: Inventory;
   readonly site: Site;
   readonly node: EdgeNode;
+  /** The hub's credentials: this stack reads its certificate and passwords as cross-stack outputs. */
+  readonly credentials: Credentials;
 }
 
-/** Stack name of a node: `edge-<site>-<node>` (the inventory rejects collisions). */
-export const edgeStackName = (site: Site, node: EdgeNode) => `edge-${site.name}-${node.name}`;
+/** Stack name of a node: `edge-<site>-<node>` (the inventory rejects collisions); also its certificate name. */
+export const edgeStackName = (site: Site, node: EdgeNode) => edgeHostName(site.name, node.name);
 
 /**
  * One edge node: node_exporter, blackbox_exporter probing its cameras, the
  * operator's edge agent and a log agent; on push sites also Prometheus in agent
- * mode. Pull nodes expose their exporters on their address for the hub; push
- * nodes keep them on 127.0.0.1 for their local agent.
+ * mode. Pull nodes expose their exporters (TLS, basic auth) on their address
+ * for the hub, and the edge and log agents through a TLS gateway that only
+ * lets the hub's certificate in; push nodes keep everything on 127.0.0.1 for
+ * their local agent. Logs go to the hub's Loki gateway with the node's certificate.
  */
 export class EdgeNodeStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: EdgeNodeStackProps) {
     super(scope, id);
-    const { inventory, site, node } = props;
+    const { inventory, site, node, credentials } = props;
     const hub = inventory.hub;
+    const host = edgeStackName(site, node);
 
     new DockerProvider(this, "docker", { host: node.dockerHost, sshOpts: ["-o", "BatchMode=yes"] });
     const network = new Network(this, "network", { name: "observability", driver: "bridge" });
     const secrets = new SecretVariables(this, "secrets");
-    const context = { network, secrets };
-    const exposed = { address: site.mode === "pull" ? node.address : "127.0.0.1" };
+    const context = { network, secrets, credentials };
+    const pull = site.mode === "pull";
+    const exporters = { address: pull ? node.address : "127.0.0.1" };
+    // The hub scrapes pull nodes; a push node's own agent scrapes it as the node.
+    const access = { tlsHost: site.tls ? host : undefined, users: ["operator", pull ? "prometheus" : host] };
+    const viaGateway = pull && site.tls;
+    // Services without their own TLS/auth: behind the gateway, or plain on loopback (push) or the node (lab).
+    const plain = viaGateway ? undefined : exporters;
 
-    new NodeExporter(this, "node-exporter", { ...context, listenAddress: exposed.address });
-    new BlackboxExporter(this, "blackbox-exporter", { ...context, publish: exposed });
-    const edgeAgent = new EdgeAgent(this, "edge-agent", { ...context, image: node.edgeAgentImage ?? inventory.edgeAgent.image, publish: exposed });
-    new LogAgent(this, "log-agent", {
+    new NodeExporter(this, "node-exporter", { ...context, listenAddress: exporters.address, access });
+    new BlackboxExporter(this, "blackbox-exporter", { ...context, publish: exporters, access });
+    const edgeAgent = new EdgeAgent(this, "edge-agent", { ...context, image: node.edgeAgentImage ?? inventory.edgeAgent.image, publish: plain });
+    const logAgent = new LogAgent(this, "log-agent", {
       ...context,
       kind: node.logAgent,
       httpPort: logAgentPort(node),
-      publish: exposed,
+      publish: plain,
       logVolume: edgeAgent.logVolume,
+      certificateHost: host,
       config: {
-        // The inventory guarantees Loki is published on a non-loopback address.
-        lokiPushUrl: `http://${hub.address}:${hub.publish.loki?.port ?? PORTS.loki}/loki/api/v1/push`,
+        // The inventory guarantees Loki's gateway is published on a non-loopback address.
+        lokiPushUrl: `https://${hub.address}:${hub.publish.loki?.port ?? PORTS.loki}/loki/api/v1/push`,
         site: site.name,
         device: node.name,
         edgeAgentLogGlob: `${EDGE_AGENT_LOG_DIR}/*.log`,
@@ -60,13 +75,36 @@ export class EdgeNodeStack extends TerraformStack {
       },
     });
 
+    if (viaGateway) {
+      new TlsGateway(this, "metrics-gateway", {
+        ...context,
+        serviceName: "metrics-gateway",
+        port: METRICS_GATEWAY_PORT,
+        publish: { address: node.address },
+        tlsHost: host,
+        allowedClients: [HUB_HOST],
+        routes: [
+          { path: GATEWAY_PATHS.edgeAgent, upstream: `http://${edgeAgent.service.serviceName}:${PORTS.edgeAgent}/metrics` },
+          { path: GATEWAY_PATHS.logAgent, upstream: `http://${logAgent.service.serviceName}:${logAgentPort(node)}/metrics` },
+        ],
+      });
+    }
+
     if (site.mode === "push") {
+      const scheme = site.tls ? "https" : "http";
       new PrometheusAgent(this, "prometheus-agent", {
         ...context,
-        remoteWriteUrl: `http://${hub.address}:${hub.publish.prometheus?.port ?? PORTS.prometheus}/api/v1/write`,
-        scrapeJobs: [
-          { name: "prometheus-agent", targets: [{ address: `127.0.0.1:${PORTS.prometheus}`, labels: { site: site.name, node: node.name, service: "prometheus-agent" } }] },
-          ...edgeScrapeJobs([{ site, node, host: "127.0.0.1" }]),
+        remoteWriteUrl: `https://${hub.address}:${hub.publish.prometheus?.port ?? PORTS.prometheus}/api/v1/write`,
+        identity: host,
+        access,
+        scrapeJobs: (client) => [
+          {
+            name: "prometheus-agent",
+            scheme,
+            client,
+            targets: [{ address: `127.0.0.1:${PORTS.prometheus}`, labels: { site: site.name, node: node.name, service: "prometheus-agent" } }],
+          },
+          ...edgeScrapeJobs([{ site, node, host: "127.0.0.1", viaGateway: false }], { exporters: client, gateways: {} }),
         ],
       });
     }

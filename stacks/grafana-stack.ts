@@ -1,9 +1,10 @@
-import { TerraformStack } from "cdktf";
+import { Fn, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { Dashboard } from "../.gen/providers/grafana/dashboard";
 import { DataSource } from "../.gen/providers/grafana/data-source";
 import { Folder } from "../.gen/providers/grafana/folder";
 import { GrafanaProvider } from "../.gen/providers/grafana/provider";
+import type { Credentials } from "../constructs/credentials";
 import { SecretVariables } from "../constructs/secret-variables";
 import { PORTS } from "../constructs/ports";
 import { DASHBOARDS, DATASOURCE_UIDS } from "../dashboards";
@@ -15,6 +16,8 @@ export interface GrafanaStackProps {
   readonly inventory: Inventory;
   /** Dashboards from dashboards/imported/, already validated and rewired. */
   readonly imported: readonly ImportedDashboard[];
+  /** The hub's credentials: the CA and Grafana's password, read as cross-stack outputs. */
+  readonly credentials: Credentials;
 }
 
 /** Folders by concern; fixed UIDs (distinct from dashboard UIDs, which Grafana once shared a table with). */
@@ -28,8 +31,9 @@ export const FOLDERS = {
 
 /**
  * Grafana's datasources, folders and dashboards, pushed through Grafana's API.
- * Deployed after `hub`: the provider's URL and credentials are known at plan
- * time (inventory and sensitive variables), never outputs of another stack.
+ * Deployed after `hub`: the provider's URL and admin password are known at
+ * plan time (inventory and a sensitive variable); the CA and the datasources'
+ * password are the hub's outputs, read from its state.
  */
 export class GrafanaStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: GrafanaStackProps) {
@@ -38,19 +42,28 @@ export class GrafanaStack extends TerraformStack {
     const secrets = new SecretVariables(this, "secrets");
     // The inventory guarantees Grafana is published on a non-loopback address.
     new GrafanaProvider(this, "grafana", {
-      url: `http://${hub.address}:${hub.publish.grafana?.port ?? PORTS.grafana}/`,
+      url: `https://${hub.address}:${hub.publish.grafana?.port ?? PORTS.grafana}/`,
       auth: `admin:${secrets.token("grafana_admin_password")}`,
+      caCert: props.credentials.caCertPem,
     });
 
-    // Grafana reaches the other services by their names on the hub's Docker network.
-    const prometheusJson = { httpMethod: "POST", timeInterval: "30s", manageAlerts: false, alertmanagerUid: DATASOURCE_UIDS.alertmanager };
+    // Grafana reaches the other services by their names on the hub's Docker networks:
+    // Prometheus and Alertmanager over TLS as user "grafana", Loki on the internal network.
+    const authenticated = {
+      basicAuthEnabled: true,
+      basicAuthUsername: "grafana",
+      // jsonencode in Terraform: the PEM's newlines must be escaped inside the JSON.
+      secureJsonDataEncoded: Fn.jsonencode({ basicAuthPassword: props.credentials.password("grafana").result, tlsCACert: props.credentials.caCertPem }),
+    };
+    const prometheusJson = { httpMethod: "POST", timeInterval: "30s", manageAlerts: false, alertmanagerUid: DATASOURCE_UIDS.alertmanager, tlsAuthWithCACert: true };
     new DataSource(this, "prometheus", {
       uid: DATASOURCE_UIDS.prometheus,
       name: "Prometheus",
       type: "prometheus",
-      url: `http://prometheus:${PORTS.prometheus}`,
+      url: `https://prometheus:${PORTS.prometheus}`,
       isDefault: true,
       jsonDataEncoded: JSON.stringify(prometheusJson),
+      ...authenticated,
     });
     new DataSource(this, "loki", {
       uid: DATASOURCE_UIDS.loki,
@@ -63,8 +76,9 @@ export class GrafanaStack extends TerraformStack {
       uid: DATASOURCE_UIDS.alertmanager,
       name: "Alertmanager",
       type: "alertmanager",
-      url: `http://alertmanager:${PORTS.alertmanager}`,
-      jsonDataEncoded: JSON.stringify({ implementation: "prometheus", handleGrafanaManagedAlerts: false }),
+      url: `https://alertmanager:${PORTS.alertmanager}`,
+      jsonDataEncoded: JSON.stringify({ implementation: "prometheus", handleGrafanaManagedAlerts: false, tlsAuthWithCACert: true }),
+      ...authenticated,
     });
 
     const folders = new Construct(this, "folders");

@@ -1,4 +1,4 @@
-import type { Relabel, ScrapeJob } from "../constructs/config/prometheus-config";
+import type { HttpClient, Relabel, ScrapeJob } from "../constructs/config/prometheus-config";
 import { PORTS } from "../constructs/ports";
 import type { Inventory } from "../inventory/schema";
 import { edgeScrapeJobs } from "./node-scrape-jobs";
@@ -11,24 +11,34 @@ export const HUB_LABELS = { site: "hub", node: "hub" } as const;
  * `pull` site (push sites scrape themselves and remote-write). Every target
  * carries `site`, `node` and `service` labels; camera probes also `camera`.
  */
-export function hubScrapeJobs(inv: Inventory, nodeExporterAddress: string): ScrapeJob[] {
+export function hubScrapeJobs(inv: Inventory, nodeExporterAddress: string, client: HttpClient): ScrapeJob[] {
   const onHub = (service: string, address: string) => ({ address, labels: { ...HUB_LABELS, service } });
-  const pullNodes = inv.sites.filter((s) => s.mode === "pull").flatMap((site) => site.nodes.map((node) => ({ site, node, host: node.address })));
-  const edgeJobs = edgeScrapeJobs(pullNodes);
+  const pullNodes = inv.sites
+    .filter((s) => s.mode === "pull")
+    .flatMap((site) => site.nodes.map((node) => ({ site, node, host: node.address, viaGateway: site.tls })));
+  // Basic auth goes only to endpoints that check it; the gateways get the certificate instead.
+  const caOnly: HttpClient = { tls: { caFile: client.tls!.caFile } };
+  const clients = { exporters: { basicAuth: client.basicAuth, tls: caOnly.tls }, gateways: { tls: client.tls } };
+  const edgeJobs = edgeScrapeJobs(pullNodes, clients);
   // node_exporter and the log agent run on the hub too: one job each for hub and nodes.
   const withEdgeTargets = (job: ScrapeJob): ScrapeJob => ({ ...job, targets: [...job.targets, ...(edgeJobs.find((j) => j.name === job.name)?.targets ?? [])] });
   const shared = ["node-exporter", "log-agent"];
 
   return [
-    { name: "prometheus", targets: [onHub("prometheus", `localhost:${PORTS.prometheus}`)] },
-    { name: "alertmanager", targets: [onHub("alertmanager", `alertmanager:${PORTS.alertmanager}`)] },
+    { name: "prometheus", scheme: "https", client: clients.exporters, targets: [onHub("prometheus", `localhost:${PORTS.prometheus}`)] },
+    { name: "alertmanager", scheme: "https", client: clients.exporters, targets: [onHub("alertmanager", `alertmanager:${PORTS.alertmanager}`)] },
+    // Loki is reached on the hub's internal network only.
     { name: "loki", targets: [onHub("loki", `loki:${PORTS.loki}`)] },
-    { name: "grafana", targets: [onHub("grafana", `grafana:${PORTS.grafana}`)] },
+    { name: "grafana", scheme: "https", client: caOnly, targets: [onHub("grafana", `grafana:${PORTS.grafana}`)] },
     // Pushed series keep the job/instance labels their pusher gave them.
-    { name: "pushgateway", honorLabels: true, targets: [onHub("pushgateway", `pushgateway:${PORTS.pushgateway}`)] },
-    withEdgeTargets({ name: "log-agent", targets: [onHub("log-agent", inv.hub.logAgent === "alloy" ? `alloy:${PORTS.alloy}` : `promtail:${PORTS.promtail}`)] }),
+    { name: "pushgateway", scheme: "https", client: clients.exporters, honorLabels: true, targets: [onHub("pushgateway", `pushgateway:${PORTS.pushgateway}`)] },
+    withEdgeTargets({
+      name: "log-agent",
+      client: clients.gateways,
+      targets: [onHub("log-agent", inv.hub.logAgent === "alloy" ? `alloy:${PORTS.alloy}` : `promtail:${PORTS.promtail}`)],
+    }),
     { name: "tapo-camera-mcp", targets: [onHub("tapo-camera-mcp", `tapo-camera-mcp:${PORTS.cameraHub}`)], metricRelabels: cameraLocation(inv) },
-    withEdgeTargets({ name: "node-exporter", targets: [onHub("node-exporter", nodeExporterAddress)] }),
+    withEdgeTargets({ name: "node-exporter", scheme: "https", client: clients.exporters, targets: [onHub("node-exporter", nodeExporterAddress)] }),
     ...edgeJobs.filter((j) => !shared.includes(j.name)),
     ...scrapedConnectors(inv),
   ];

@@ -3,8 +3,23 @@ import { Network } from "@cdktf/provider-docker/lib/network";
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { deploymentRules, inhibitionRules, renderRuleGroups } from "../alert-rules";
-import { Alertmanager, CameraHub, Connector, Grafana, LogAgent, Loki, NodeExporter, PORTS, Prometheus, Pushgateway, SecretVariables } from "../constructs";
+import {
+  Alertmanager,
+  CameraHub,
+  Connector,
+  Credentials,
+  Grafana,
+  LogAgent,
+  Loki,
+  NodeExporter,
+  PORTS,
+  Prometheus,
+  Pushgateway,
+  SecretVariables,
+  TlsGateway,
+} from "../constructs";
 import type { Inventory } from "../inventory/schema";
+import { connectorIdentity, edgeHostName, hostCertificates, HUB_HOST, passwordIdentities } from "../security/pki";
 import { HUB_LABELS, hubScrapeJobs } from "./hub-scrape-jobs";
 
 export interface HubStackProps {
@@ -17,6 +32,8 @@ export class HubStack extends TerraformStack {
   public readonly alertmanager: Alertmanager;
   public readonly loki: Loki;
   public readonly grafana: Grafana;
+  /** The private CA, host certificates and passwords every stack uses. */
+  public readonly credentials: Credentials;
 
   constructor(scope: Construct, id: string, props: HubStackProps) {
     super(scope, id);
@@ -24,12 +41,19 @@ export class HubStack extends TerraformStack {
 
     new DockerProvider(this, "docker", { host: hub.dockerHost, sshOpts: ["-o", "BatchMode=yes"] });
     const network = new Network(this, "network", { name: "observability", driver: "bridge" });
+    // Loki's only network: no route out, reached by the gateway, Grafana, Prometheus and Alertmanager.
+    const lokiNetwork = new Network(this, "loki-network", { name: "observability-loki", driver: "bridge", internal: true });
     const secrets = new SecretVariables(this, "secrets");
-    const context = { network, secrets };
+    this.credentials = new Credentials(this, "credentials", { hosts: hostCertificates(props.inventory), passwordIdentities: passwordIdentities(props.inventory) });
+    const context = { network, secrets, credentials: this.credentials };
+    const tlsHost = HUB_HOST;
+    const edgeHosts = props.inventory.sites.flatMap((site) => site.nodes.map((node) => ({ site, host: edgeHostName(site.name, node.name) })));
 
     this.alertmanager = new Alertmanager(this, "alertmanager", {
       ...context,
       publish: hub.publish.alertmanager,
+      access: { tlsHost, users: ["operator", "prometheus", "loki", "grafana"] },
+      extraNetworks: [lokiNetwork],
       config: {
         receivers: alerting.receivers,
         routes: alerting.routes,
@@ -52,25 +76,43 @@ export class HubStack extends TerraformStack {
       alertmanagers: [this.alertmanager.address],
       acceptRemoteWrite: props.inventory.sites.some((s) => s.mode === "push"),
       publish: hub.publish.prometheus,
+      // Push nodes remote-write as themselves; Grafana reads as "grafana".
+      access: { tlsHost, users: ["operator", "prometheus", "grafana", ...edgeHosts.filter((e) => e.site.mode === "push").map((e) => e.host)] },
+      clientIdentity: { username: "prometheus", certificateHost: HUB_HOST },
+      extraNetworks: [lokiNetwork],
     });
     const rules = deploymentRules(props.inventory);
     for (const file of rules.prometheus) this.prometheus.addRuleFile({ fileName: file.fileName, content: renderRuleGroups(file.groups, alerting.runbookUrl) });
 
     this.loki = new Loki(this, "loki", {
       ...context,
+      network: lokiNetwork,
       retentionPeriod: hub.retention.logs,
       alertmanagerAddress: this.alertmanager.address,
+      alertmanagerUser: "loki",
+    });
+    // Loki checks no credentials: pushes come through here, by client certificate.
+    const lokiGateway = new TlsGateway(this, "loki-gateway", {
+      ...context,
+      serviceName: "loki-gateway",
+      port: PORTS.loki,
       publish: hub.publish.loki,
+      tlsHost,
+      allowedClients: [HUB_HOST, ...edgeHosts.map((e) => e.host)],
+      routes: [{ path: "/loki/api/v1/push", upstream: `${this.loki.url}/loki/api/v1/push` }],
+      extraNetworks: [lokiNetwork],
     });
     for (const file of rules.loki) this.loki.addRuleFile({ fileName: file.fileName, content: renderRuleGroups(file.groups, alerting.runbookUrl) });
 
-    this.grafana = new Grafana(this, "grafana", { ...context, publish: hub.publish.grafana });
-    new Pushgateway(this, "pushgateway", { ...context, publish: hub.publish.pushgateway });
+    this.grafana = new Grafana(this, "grafana", { ...context, publish: hub.publish.grafana, tlsHost, extraNetworks: [lokiNetwork] });
+    const pushers = props.inventory.connectors.filter((c) => c.metrics === "push").map((c) => connectorIdentity(c.name));
+    new Pushgateway(this, "pushgateway", { ...context, publish: hub.publish.pushgateway, access: { tlsHost, users: ["operator", "prometheus", ...pushers] } });
     // node_exporter shares the host network, so it binds the address itself.
     const nodeExporter = new NodeExporter(this, "node-exporter", {
       ...context,
       listenAddress: hub.publish.nodeExporter?.address ?? hub.address,
       port: hub.publish.nodeExporter?.port,
+      access: { tlsHost, users: ["operator", "prometheus"] },
     });
     new CameraHub(this, "camera-hub", { ...context, image: hub.cameraHub.image, publish: hub.publish.cameraHub });
 
@@ -79,8 +121,9 @@ export class HubStack extends TerraformStack {
       ...context,
       kind: hub.logAgent,
       httpPort: hub.logAgent === "alloy" ? PORTS.alloy : PORTS.promtail,
+      certificateHost: HUB_HOST,
       config: {
-        lokiPushUrl: `${this.loki.url}/loki/api/v1/push`,
+        lokiPushUrl: `https://${lokiGateway.service.serviceName}:${PORTS.loki}/loki/api/v1/push`,
         site: HUB_LABELS.site,
         device: HUB_LABELS.node,
         edgeAgentService: "edge-agent",
@@ -91,8 +134,8 @@ export class HubStack extends TerraformStack {
 
     const connectors = new Construct(this, "connectors");
     for (const c of props.inventory.connectors)
-      new Connector(connectors, c.name, { ...context, name: c.name, image: c.image, metrics: c.metrics, metricsPort: c.port });
+      new Connector(connectors, c.name, { ...context, name: c.name, image: c.image, metrics: c.metrics, metricsPort: c.port, pushIdentity: connectorIdentity(c.name) });
 
-    for (const job of hubScrapeJobs(props.inventory, nodeExporter.address)) this.prometheus.addScrapeJob(job);
+    for (const job of hubScrapeJobs(props.inventory, nodeExporter.address, this.prometheus.client)) this.prometheus.addScrapeJob(job);
   }
 }

@@ -1,5 +1,5 @@
 import { probeOf } from "../constructs/config/blackbox-config";
-import type { ScrapeJob, ScrapeTarget } from "../constructs/config/prometheus-config";
+import type { HttpClient, ScrapeJob, ScrapeTarget } from "../constructs/config/prometheus-config";
 import { PORTS } from "../constructs/ports";
 import type { EdgeNode, Site } from "../inventory/schema";
 
@@ -9,11 +9,25 @@ export const PROBE_INTERVAL_SECONDS = 15;
 /** Port of a node's log agent HTTP server (metrics, readiness). */
 export const logAgentPort = (node: EdgeNode) => (node.logAgent === "alloy" ? PORTS.alloy : PORTS.promtail);
 
+/** Port of a pull node's metrics gateway (TLS, client certificate): the edge agent and log agent behind it. */
+export const METRICS_GATEWAY_PORT = 9443;
+
+/** Gateway paths of the services that cannot serve TLS or check credentials themselves. */
+export const GATEWAY_PATHS = { edgeAgent: "/edge-agent/metrics", logAgent: "/log-agent/metrics" } as const;
+
 /** A node and the host its exporters are reached at: its address (pull) or 127.0.0.1 (push, local agent). */
 export interface ScrapedNode {
   readonly site: Site;
   readonly node: EdgeNode;
   readonly host: string;
+  /** The edge agent and log agent sit behind the node's metrics gateway (pull sites with TLS). */
+  readonly viaGateway: boolean;
+}
+
+/** How the scraper authenticates: basic auth to the exporters, a client certificate to the gateways. */
+export interface EdgeScrapeClients {
+  readonly exporters: HttpClient;
+  readonly gateways: HttpClient;
 }
 
 /**
@@ -22,14 +36,25 @@ export interface ScrapedNode {
  * (push sites) use the same jobs and labels, so rules and dashboards see the
  * same series either way.
  */
-export function edgeScrapeJobs(nodes: readonly ScrapedNode[]): ScrapeJob[] {
-  const on = (service: string, port: (n: ScrapedNode) => number): ScrapeTarget[] =>
-    nodes.map((n) => ({ address: `${n.host}:${port(n)}`, labels: { site: n.site.name, node: n.node.name, service } }));
+export function edgeScrapeJobs(nodes: readonly ScrapedNode[], clients: EdgeScrapeClients): ScrapeJob[] {
+  const scheme = (n: ScrapedNode) => (n.site.tls ? "https" : "http");
+  const labels = (n: ScrapedNode, service: string) => ({ site: n.site.name, node: n.node.name, service });
+  // Exporters serve their own web config: HTTPS unless the site turned TLS off.
+  const exporter = (service: string, port: number): ScrapeTarget[] =>
+    nodes.map((n) => ({ address: `${n.host}:${port}`, labels: labels(n, service), ...(n.site.tls ? {} : { scheme: "http" as const }) }));
+  // The edge agent and log agent: behind the gateway, or plain on the node (loopback, or a lab site).
+  const behindGateway = (service: string, path: string, port: (n: ScrapedNode) => number): ScrapeTarget[] =>
+    nodes.map((n) =>
+      n.viaGateway
+        ? { address: `${n.host}:${METRICS_GATEWAY_PORT}`, labels: labels(n, service), scheme: "https" as const, metricsPath: path }
+        : { address: `${n.host}:${port(n)}`, labels: labels(n, service) },
+    );
   const probes: ScrapeTarget[] = nodes.flatMap((n) =>
     n.node.cameras.map((camera) => {
       const probe = probeOf(camera);
       return {
         address: `${n.host}:${PORTS.blackboxExporter}`,
+        ...(scheme(n) === "http" ? { scheme: "http" as const } : {}),
         // __param_* become the /probe query; they are dropped after relabelling.
         labels: { site: n.site.name, node: n.node.name, camera: camera.name, service: "camera-probe", __param_target: probe.target, __param_module: probe.module },
       };
@@ -37,15 +62,17 @@ export function edgeScrapeJobs(nodes: readonly ScrapedNode[]): ScrapeJob[] {
   );
   if (nodes.length === 0) return [];
   return [
-    { name: "node-exporter", targets: on("node-exporter", () => PORTS.nodeExporter) },
-    { name: "edge-agent", targets: on("edge-agent", () => PORTS.edgeAgent) },
-    { name: "log-agent", targets: on("log-agent", (n) => logAgentPort(n.node)) },
-    { name: "blackbox-exporter", targets: on("blackbox-exporter", () => PORTS.blackboxExporter) },
+    { name: "node-exporter", scheme: "https", client: clients.exporters, targets: exporter("node-exporter", PORTS.nodeExporter) },
+    { name: "edge-agent", client: clients.gateways, targets: behindGateway("edge-agent", GATEWAY_PATHS.edgeAgent, () => PORTS.edgeAgent) },
+    { name: "log-agent", client: clients.gateways, targets: behindGateway("log-agent", GATEWAY_PATHS.logAgent, (n) => logAgentPort(n.node)) },
+    { name: "blackbox-exporter", scheme: "https", client: clients.exporters, targets: exporter("blackbox-exporter", PORTS.blackboxExporter) },
     ...(probes.length > 0
       ? [
           {
             name: "camera-probe",
             metricsPath: "/probe",
+            scheme: "https" as const,
+            client: clients.exporters,
             scrapeIntervalSeconds: PROBE_INTERVAL_SECONDS,
             // The probed camera, not the exporter, is the instance.
             targetRelabels: [{ sourceLabel: "__param_target", targetLabel: "instance" }],

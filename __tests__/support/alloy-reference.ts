@@ -106,10 +106,12 @@ export const ALLOY_COMPONENTS: Readonly<Record<string, ComponentSpec>> = {
         ],
         blocks: {
           authorization: NOT_TRANSCRIBED,
-          basic_auth: NOT_TRANSCRIBED,
+          // shared/reference/components/basic-auth-block.md
+          basic_auth: { args: ["username", "password", "password_file"] },
           oauth2: NOT_TRANSCRIBED,
           queue_config: { args: ["block_on_overflow", "capacity", "drain_timeout", "min_shards"] },
-          tls_config: NOT_TRANSCRIBED,
+          // shared/reference/components/tls-config-block.md
+          tls_config: { args: ["ca_pem", "ca_file", "cert_pem", "cert_file", "insecure_skip_verify", "key_file", "key_pem", "min_version", "server_name"] },
         },
       },
       wal: { args: ["drain_timeout", "enabled", "max_read_frequency", "max_segment_age", "min_read_frequency"] },

@@ -156,6 +156,9 @@ export function renderAlloyConfig(cfg: LogAgentConfig): string {
             attr("min_backoff_period", minBackoff),
             attr("max_backoff_period", maxBackoff),
             attr("max_backoff_retries", maxBackoffRetries),
+            ...(cfg.tls
+              ? [{ name: "tls_config", body: [attr("ca_file", cfg.tls.caFile), attr("cert_file", cfg.tls.certFile), attr("key_file", cfg.tls.keyFile)] }]
+              : []),
           ],
         },
       ],

@@ -7,12 +7,18 @@ export interface GrafanaServerConfig {
   readonly adminPasswordFile: string;
   /** Public URL users open; also where cookies are scoped. */
   readonly rootUrl: string;
+  /** Serve HTTPS with these files. @default - plain HTTP */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
 }
 
 /** Renders grafana.ini: no anonymous access, no sign-up, no phoning home. */
 export function renderGrafanaIni(cfg: GrafanaServerConfig): string {
   const sections: Record<string, Record<string, string | number | boolean>> = {
-    server: { http_port: cfg.httpPort, root_url: cfg.rootUrl },
+    server: {
+      http_port: cfg.httpPort,
+      root_url: cfg.rootUrl,
+      ...(cfg.tls ? { protocol: "https", cert_file: cfg.tls.certFile, cert_key: cfg.tls.keyFile, min_tls_version: "TLS1.2" } : {}),
+    },
     security: {
       admin_user: cfg.adminUser,
       // Grafana expands $__file{...} itself, so the password never sits in this file.
@@ -21,6 +27,8 @@ export function renderGrafanaIni(cfg: GrafanaServerConfig): string {
       cookie_secure: cfg.rootUrl.startsWith("https://"),
     },
     users: { allow_sign_up: false, allow_org_create: false },
+    // Docker keeps the console log; the root filesystem is read-only, so no log file.
+    log: { mode: "console" },
     "auth.anonymous": { enabled: false },
     analytics: { reporting_enabled: false, check_for_updates: false, check_for_plugin_updates: false },
   };

@@ -2,8 +2,10 @@
 // renderers take this one object, so switching agents changes nothing else.
 
 export interface LogAgentConfig {
-  /** Loki push endpoint on the hub, e.g. http://192.168.1.10:3100/loki/api/v1/push */
+  /** Loki push endpoint on the hub (its TLS gateway), e.g. https://192.168.1.10:3100/loki/api/v1/push */
   readonly lokiPushUrl: string;
+  /** The CA the gateway's certificate chains to, and the client certificate the agent presents. @default - plain HTTP */
+  readonly tls?: { readonly caFile: string; readonly certFile: string; readonly keyFile: string };
   /** `site` label of every line. */
   readonly site: string;
   /** `device` label of every line: the edge node's name. */

@@ -6,6 +6,8 @@ export interface LokiConfig {
   readonly retentionPeriod: string;
   /** Where the ruler sends alerts. */
   readonly alertmanagerUrl: string;
+  /** How the ruler authenticates to Alertmanager; the password is inline (Loki has no password file for it). */
+  readonly alertmanagerClient?: { readonly username: string; readonly password: string; readonly caFile: string };
   /** Data directory on the volume. */
   readonly dataDir: string;
   /** Directory of ruler rule files (<dir>/<tenant>/*.yaml). */
@@ -49,6 +51,15 @@ export function renderLokiConfig(cfg: LokiConfig): string {
     },
     ruler: {
       alertmanager_url: cfg.alertmanagerUrl,
+      ...(cfg.alertmanagerClient
+        ? {
+            alertmanager_client: {
+              basic_auth_username: cfg.alertmanagerClient.username,
+              basic_auth_password: cfg.alertmanagerClient.password,
+              tls_ca_path: cfg.alertmanagerClient.caFile,
+            },
+          }
+        : {}),
       enable_api: true,
       storage: { type: "local", local: { directory: cfg.rulesDir } },
       rule_path: `${cfg.dataDir}/ruler-scratch`,

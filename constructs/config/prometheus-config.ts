@@ -5,6 +5,18 @@ export interface ScrapeTarget {
   readonly address: string;
   /** Labels every series from this target carries (site, node, service, ...). */
   readonly labels: Readonly<Record<string, string>>;
+  /** Overrides the job's scheme for this target (a lab site without TLS). @default - the job's */
+  readonly scheme?: "http" | "https";
+  /** Overrides the job's metrics path for this target (behind a gateway). @default - the job's */
+  readonly metricsPath?: string;
+}
+
+/** How a client authenticates and verifies the server: files inside the client's container. */
+export interface HttpClient {
+  /** Basic auth: the user and the file holding its password. */
+  readonly basicAuth?: { readonly username: string; readonly passwordFile: string };
+  /** TLS: the CA the server must chain to; a client certificate for the gateways. */
+  readonly tls?: { readonly caFile: string; readonly certFile?: string; readonly keyFile?: string };
 }
 
 /** Sets `targetLabel` on targets/series whose `sourceLabel` matches `regex` (fully anchored). */
@@ -19,6 +31,10 @@ export interface Relabel {
 
 export interface ScrapeJob {
   readonly name: string;
+  /** @default "http" */
+  readonly scheme?: "http" | "https";
+  /** Credentials and CA for the job's targets. @default - none */
+  readonly client?: HttpClient;
   readonly targets: readonly ScrapeTarget[];
   /** @default "/metrics" */
   readonly metricsPath?: string;
@@ -34,6 +50,17 @@ export interface ScrapeJob {
 
 export interface RemoteWriteTarget {
   readonly url: string;
+  /** @default - none */
+  readonly client?: HttpClient;
+}
+
+export interface AlertmanagerTarget {
+  /** host:port */
+  readonly address: string;
+  /** @default "http" */
+  readonly scheme?: "http" | "https";
+  /** @default - none */
+  readonly client?: HttpClient;
 }
 
 export interface PrometheusConfig {
@@ -43,8 +70,8 @@ export interface PrometheusConfig {
   readonly externalLabels?: Readonly<Record<string, string>>;
   /** Rule file globs, relative to the config file. @default [] */
   readonly ruleFiles?: readonly string[];
-  /** Alertmanager host:port addresses. @default [] */
-  readonly alertmanagers?: readonly string[];
+  /** @default [] */
+  readonly alertmanagers?: readonly AlertmanagerTarget[];
   readonly scrapeJobs: readonly ScrapeJob[];
   /** @default [] */
   readonly remoteWrite?: readonly RemoteWriteTarget[];
@@ -61,9 +88,15 @@ export function renderPrometheusConfig(cfg: PrometheusConfig): string {
   };
   if (cfg.ruleFiles && cfg.ruleFiles.length > 0) doc.rule_files = [...cfg.ruleFiles];
   if (cfg.alertmanagers && cfg.alertmanagers.length > 0)
-    doc.alerting = { alertmanagers: [{ static_configs: [{ targets: [...cfg.alertmanagers] }] }] };
+    doc.alerting = {
+      alertmanagers: cfg.alertmanagers.map((am) => ({
+        ...(am.scheme === "https" ? { scheme: "https" } : {}),
+        ...renderClient(am.client),
+        static_configs: [{ targets: [am.address] }],
+      })),
+    };
   doc.scrape_configs = cfg.scrapeJobs.map(renderScrapeJob);
-  if (cfg.remoteWrite && cfg.remoteWrite.length > 0) doc.remote_write = cfg.remoteWrite.map((rw) => ({ url: rw.url }));
+  if (cfg.remoteWrite && cfg.remoteWrite.length > 0) doc.remote_write = cfg.remoteWrite.map((rw) => ({ url: rw.url, ...renderClient(rw.client) }));
   return toYaml(doc);
 }
 
@@ -73,9 +106,32 @@ function renderScrapeJob(job: ScrapeJob): Record<string, unknown> {
     ...(job.scrapeIntervalSeconds !== undefined ? { scrape_interval: `${job.scrapeIntervalSeconds}s` } : {}),
     ...(job.metricsPath && job.metricsPath !== "/metrics" ? { metrics_path: job.metricsPath } : {}),
     ...(job.honorLabels ? { honor_labels: true } : {}),
-    static_configs: job.targets.map((t) => ({ targets: [t.address], labels: sortedRecord(t.labels) })),
+    ...(job.scheme === "https" ? { scheme: "https" } : {}),
+    ...renderClient(job.client),
+    // __scheme__ and __metrics_path__ set per target override the job's.
+    static_configs: job.targets.map((t) => ({
+      targets: [t.address],
+      labels: sortedRecord({ ...t.labels, ...(t.scheme ? { __scheme__: t.scheme } : {}), ...(t.metricsPath ? { __metrics_path__: t.metricsPath } : {}) }),
+    })),
     ...(job.targetRelabels && job.targetRelabels.length > 0 ? { relabel_configs: job.targetRelabels.map(renderRelabel) } : {}),
     ...(job.metricRelabels && job.metricRelabels.length > 0 ? { metric_relabel_configs: job.metricRelabels.map(renderRelabel) } : {}),
+  };
+}
+
+/** basic_auth and tls_config; never insecure_skip_verify, every server is checked against the CA. */
+function renderClient(client: HttpClient | undefined): Record<string, unknown> {
+  if (!client) return {};
+  return {
+    ...(client.basicAuth ? { basic_auth: { username: client.basicAuth.username, password_file: client.basicAuth.passwordFile } } : {}),
+    ...(client.tls
+      ? {
+          tls_config: {
+            ca_file: client.tls.caFile,
+            ...(client.tls.certFile ? { cert_file: client.tls.certFile } : {}),
+            ...(client.tls.keyFile ? { key_file: client.tls.keyFile } : {}),
+          },
+        }
+      : {}),
   };
 }
 

@@ -47,6 +47,7 @@ export function renderPromtailConfig(cfg: LogAgentConfig): string {
     clients: [
       {
         url: cfg.lokiPushUrl,
+        ...(cfg.tls ? { tls_config: { ca_file: cfg.tls.caFile, cert_file: cfg.tls.certFile, key_file: cfg.tls.keyFile } } : {}),
         batchwait: "1s",
         batchsize: 1048576,
         backoff_config: { min_period: BACKOFF.minPeriod, max_period: BACKOFF.maxPeriod, max_retries: BACKOFF.maxRetries },

@@ -1,0 +1,112 @@
+import { Password } from "@cdktf/provider-random/lib/password";
+import { RandomProvider } from "@cdktf/provider-random/lib/provider";
+import { CertRequest } from "@cdktf/provider-tls/lib/cert-request";
+import { LocallySignedCert } from "@cdktf/provider-tls/lib/locally-signed-cert";
+import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
+import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
+import { SelfSignedCert } from "@cdktf/provider-tls/lib/self-signed-cert";
+import { TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+import { CA, CA_USAGES, HOST_CERTIFICATE, HOST_USAGES, HostCertificateSpec, KEY, PASSWORD } from "../security/pki";
+import type { Placeholder } from "./config/terraform-content";
+
+export interface CredentialsProps {
+  /** Certificates to issue, one per host (security/pki.ts hostCertificates). */
+  readonly hosts: readonly HostCertificateSpec[];
+  /** Who gets a generated password (security/pki.ts passwordIdentities). */
+  readonly passwordIdentities: readonly string[];
+}
+
+/**
+ * The deployment's private CA, host certificates and generated passwords, all
+ * made by Terraform (tls and random providers) in the hub stack. Values live
+ * only in Terraform state: configs carry placeholders that become references,
+ * and other stacks read them as (sensitive) cross-stack outputs.
+ */
+export class Credentials extends Construct {
+  private readonly caKey: PrivateKey;
+  private readonly ca: SelfSignedCert;
+  private readonly hostKeys = new Map<string, PrivateKey>();
+  private readonly hostCerts = new Map<string, LocallySignedCert>();
+  private readonly passwords = new Map<string, Password>();
+
+  constructor(scope: Construct, id: string, props: CredentialsProps) {
+    super(scope, id);
+    new TlsProvider(this, "tls");
+    new RandomProvider(this, "random");
+
+    this.caKey = new PrivateKey(this, "ca-key", { ...KEY });
+    this.ca = new SelfSignedCert(this, "ca", {
+      privateKeyPem: this.caKey.privateKeyPem,
+      isCaCertificate: true,
+      subject: [{ commonName: CA.commonName, organization: CA.organization }],
+      validityPeriodHours: CA.validityHours,
+      allowedUses: [...CA_USAGES],
+    });
+
+    for (const spec of props.hosts) {
+      const key = new PrivateKey(this, `${spec.host}-key`, { ...KEY });
+      const request = new CertRequest(this, `${spec.host}-request`, {
+        privateKeyPem: key.privateKeyPem,
+        subject: [{ commonName: spec.host, organization: CA.organization }],
+        dnsNames: [...spec.dnsNames],
+        ipAddresses: [...spec.ipAddresses],
+      });
+      this.hostKeys.set(spec.host, key);
+      this.hostCerts.set(
+        spec.host,
+        new LocallySignedCert(this, `${spec.host}-cert`, {
+          certRequestPem: request.certRequestPem,
+          caPrivateKeyPem: this.caKey.privateKeyPem,
+          caCertPem: this.ca.certPem,
+          validityPeriodHours: HOST_CERTIFICATE.validityHours,
+          earlyRenewalHours: HOST_CERTIFICATE.earlyRenewalHours,
+          allowedUses: [...HOST_USAGES],
+        }),
+      );
+    }
+
+    for (const identity of props.passwordIdentities) {
+      if (this.passwords.has(identity)) throw new Error(`${this.node.path}: duplicate password identity ${JSON.stringify(identity)}`);
+      this.passwords.set(identity, new Password(this, `password-${identity}`, { ...PASSWORD }));
+    }
+
+    // What people need: the CA to trust (browsers, amtool) and their own password.
+    new TerraformOutput(this, "ca_certificate", { value: this.ca.certPem, description: "PEM of the private CA every endpoint's certificate chains to" }).overrideLogicalId("ca_certificate");
+    if (this.passwords.has("operator"))
+      new TerraformOutput(this, "operator_password", { value: this.passwords.get("operator")!.result, sensitive: true, description: "Basic-auth password of user operator (Prometheus, Alertmanager, pushgateway, exporters)" }).overrideLogicalId("operator_password");
+  }
+
+  /** The cdktf token for a placeholder (`${password.x}`, `${bcrypt.x}`, `${tls.host.cert|key}`). */
+  token(placeholder: Placeholder): string {
+    switch (placeholder.kind) {
+      case "password":
+        return this.password(placeholder.name).result;
+      case "bcrypt":
+        return this.password(placeholder.name).bcryptHash;
+      case "tls":
+        if (placeholder.name === "ca") {
+          if (placeholder.part === "key") throw new Error(`${this.node.path}: the CA's private key is never handed to a service`);
+          return this.ca.certPem;
+        }
+        return placeholder.part === "cert" ? this.lookup(this.hostCerts, placeholder.name, "host certificate").certPem : this.lookup(this.hostKeys, placeholder.name, "host key").privateKeyPem;
+      case "var":
+        throw new Error(`${this.node.path}: \${var.${placeholder.name}} is a stack variable, not a generated credential`);
+    }
+  }
+
+  /** The CA certificate (PEM), e.g. for the Grafana provider. */
+  get caCertPem(): string {
+    return this.ca.certPem;
+  }
+
+  password(identity: string): Password {
+    return this.lookup(this.passwords, identity, "password identity");
+  }
+
+  private lookup<T>(map: Map<string, T>, name: string, what: string): T {
+    const value = map.get(name);
+    if (!value) throw new Error(`${this.node.path}: unknown ${what} ${JSON.stringify(name)} (known: ${[...map.keys()].join(", ")})`);
+    return value;
+  }
+}

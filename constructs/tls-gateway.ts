@@ -1,0 +1,83 @@
+import { Network } from "@cdktf/provider-docker/lib/network";
+import { Construct } from "constructs";
+import { IMAGES } from "../versions";
+import { GatewayRoute, renderNginxGateway } from "./config/nginx-gateway";
+import { tlsRef } from "./config/terraform-content";
+import { HostBinding, HostContext, publishedPorts } from "./common-props";
+import { DockerService } from "./docker-service";
+import { PropProblems } from "./validation";
+
+export interface TlsGatewayProps extends HostContext {
+  /** Container name and network alias, e.g. "loki-gateway". */
+  readonly serviceName: string;
+  /** Port inside the container (nginx-unprivileged runs as a user, so above 1024). */
+  readonly port: number;
+  /** Where the gateway is published on the host. @default - only on the Docker network */
+  readonly publish?: HostBinding;
+  /** Certificate it serves: `${tls.<host>.*}`. */
+  readonly tlsHost: string;
+  /** Certificate CNs (host names) allowed through. */
+  readonly allowedClients: readonly string[];
+  readonly routes: readonly GatewayRoute[];
+  /** Further networks to join, where the upstreams are. @default [] */
+  readonly extraNetworks?: Network[];
+  /** @default 64 */
+  readonly memoryMb?: number;
+}
+
+const CONFIG_DIR = "/etc/nginx/gateway";
+const TEMP_DIR = "/tmp";
+const HEALTH_PORT = 8081;
+
+/**
+ * nginx in front of services that have no authentication of their own (Loki,
+ * the edge agent, the log agents): TLS with the host's certificate, a client
+ * certificate from the private CA required, allowed CNs and paths listed.
+ */
+export class TlsGateway extends Construct {
+  public readonly service: DockerService;
+
+  constructor(scope: Construct, id: string, props: TlsGatewayProps) {
+    super(scope, id);
+    const memoryMb = props.memoryMb ?? 64;
+    new PropProblems(this)
+      .range("port", props.port, 1025, 65535)
+      .require(props.allowedClients.length > 0, "allowedClients", "must name at least one client", props.allowedClients)
+      .require(props.routes.length > 0, "routes", "must list at least one route", props.routes)
+      .range("memoryMb", memoryMb, 16, 4096)
+      .throwIfAny();
+
+    const config = renderNginxGateway({
+      port: props.port,
+      healthPort: HEALTH_PORT,
+      certFile: `${CONFIG_DIR}/tls/cert.pem`,
+      keyFile: `${CONFIG_DIR}/tls/key.pem`,
+      clientCaFile: `${CONFIG_DIR}/tls/ca.pem`,
+      allowedClients: props.allowedClients,
+      routes: props.routes,
+      tempDir: TEMP_DIR,
+    });
+    this.service = new DockerService(this, "service", {
+      serviceName: props.serviceName,
+      image: IMAGES.nginxUnprivileged,
+      network: props.network,
+      extraNetworks: props.extraNetworks,
+      secrets: props.secrets,
+      credentials: props.credentials,
+      memoryMb,
+      command: ["nginx", "-c", `${CONFIG_DIR}/nginx.conf`, "-g", "daemon off;"],
+      // The Debian-based image has curl; /healthz answers on 127.0.0.1 only.
+      healthcheck: ["curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${HEALTH_PORT}/healthz`],
+      ports: publishedPorts(props.publish, props.port),
+      readOnlyRootfs: true,
+      configDir: CONFIG_DIR,
+      tmpfsDirs: [TEMP_DIR],
+      files: [
+        { containerPath: `${CONFIG_DIR}/nginx.conf`, renderedName: "nginx.conf", content: config },
+        { containerPath: `${CONFIG_DIR}/tls/cert.pem`, renderedName: "tls/cert.pem", content: tlsRef(props.tlsHost, "cert") },
+        { containerPath: `${CONFIG_DIR}/tls/key.pem`, renderedName: "tls/key.pem", content: tlsRef(props.tlsHost, "key") },
+        { containerPath: `${CONFIG_DIR}/tls/ca.pem`, renderedName: "tls/ca.pem", content: tlsRef("ca", "cert") },
+      ],
+    });
+  }
+}
