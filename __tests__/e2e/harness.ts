@@ -113,7 +113,12 @@ export interface PrometheusRewrite {
   readonly timing?: Timing;
 }
 
-/** A copy of a rendered prometheus.yml (hub or agent) that scrapes loopback stand-ins. */
+/**
+ * A copy of a rendered prometheus.yml (hub or agent) that scrapes loopback
+ * stand-ins. The stand-ins speak plain HTTP, so the clients' TLS and basic-auth
+ * settings go: these scenarios are about alert flow; security.test.ts runs the
+ * rendered security settings against the real binaries.
+ */
 export function rewritePrometheusForTest(yaml: string, r: PrometheusRewrite): string {
   const doc = parse(yaml);
   if (r.timing) doc.global = { ...doc.global, scrape_interval: duration(r.timing.intervalSeconds), evaluation_interval: duration(r.timing.intervalSeconds) };
@@ -124,12 +129,18 @@ export function rewritePrometheusForTest(yaml: string, r: PrometheusRewrite): st
   if (r.jobs) doc.scrape_configs = doc.scrape_configs.filter((job: { job_name: string }) => r.jobs!.includes(job.job_name));
   for (const job of doc.scrape_configs) {
     if (r.timing && job.scrape_interval) job.scrape_interval = duration(r.timing.intervalSeconds);
+    for (const key of ["scheme", "basic_auth", "tls_config"]) delete job[key];
     for (const group of job.static_configs) {
+      for (const key of ["__scheme__", "__metrics_path__"]) delete group.labels[key];
       group.targets = group.targets.map(() => r.address(group.labels));
       if (group.labels.__param_target) group.labels.__param_target = r.probeTarget(group.labels);
     }
   }
-  for (const remote of doc.remote_write ?? []) remote.url = r.remoteWrite;
+  for (const remote of doc.remote_write ?? []) {
+    remote.url = r.remoteWrite;
+    delete remote.basic_auth;
+    delete remote.tls_config;
+  }
   return toYaml(doc);
 }
 
