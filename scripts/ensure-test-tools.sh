@@ -2,8 +2,9 @@
 # The test suite runs the real Prometheus tools from Debian's packages: promtool and
 # amtool on the rendered configs, and (__tests__/e2e, `npm run preview`) Prometheus,
 # Alertmanager, node_exporter, blackbox_exporter and the pushgateway as processes on
-# 127.0.0.1. This installs whichever are missing when run as root, or says how to
-# install them.
+# 127.0.0.1; __tests__/security.test.ts adds nginx (the TLS gateway) and openssl
+# (test certificates). This installs whichever are missing when run as root, or
+# says how to install them.
 set -euo pipefail
 
 # command -> Debian package that provides it
@@ -15,6 +16,8 @@ declare -A PACKAGE_OF=(
   [prometheus-blackbox-exporter]=prometheus-blackbox-exporter
   [prometheus-node-exporter]=prometheus-node-exporter
   [prometheus-pushgateway]=prometheus-pushgateway
+  [nginx]=nginx
+  [openssl]=openssl
 )
 
 missing=()

@@ -196,6 +196,10 @@ export class Processes {
     return started;
   }
 
+  get(name: string): Started | undefined {
+    return this.running.get(name);
+  }
+
   isRunning(name: string): boolean {
     return this.running.has(name);
   }
