@@ -1,4 +1,5 @@
-// Secret values given to Terraform must never reach cdk.tf.json or rendered/:
+// Secret values given to Terraform, and the passwords, hashes and keys Terraform
+// generates, must never reach cdk.tf.json or rendered/:
 // synthesize with every variable set in the environment, then search the output.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,6 +9,7 @@ import { defineStacks } from "../stacks/app";
 import { renderedFiles } from "../stacks/rendered-files";
 import { exampleInventory } from "./support/example";
 import { filesUnder } from "./support/files";
+import { renderedOnDisk } from "./support/install";
 
 
 describe("secrets", () => {
@@ -54,6 +56,45 @@ describe("secrets", () => {
   it("appear nowhere in cdktf.out/ or rendered/", () => {
     const texts = [...filesUnder(outdir).map((f) => readFileSync(f, "utf8")), ...rendered.values()];
     for (const [name, value] of values) expect({ name, leaked: texts.some((t) => t.includes(value)) }).toEqual({ name, leaked: false });
+  });
+
+  it("leave no password, bcrypt hash or private key in cdktf.out/ or rendered/ (fresh and committed)", () => {
+    const committed = [...renderedOnDisk().entries()].map(([key, text]) => [`rendered/${key}`, text] as const);
+    const texts = [
+      ...filesUnder(outdir).map((f) => [f, readFileSync(f, "utf8")] as const),
+      ...[...rendered.entries()].map(([key, text]) => [`(fresh) ${key}`, text] as const),
+      ...committed,
+    ];
+    const patterns = {
+      privateKey: /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
+      certificate: /-----BEGIN CERTIFICATE-----/,
+      bcrypt: /\$2[abxy]\$\d\d\$[./A-Za-z0-9]{53}/,
+      basicAuthInUrl: /https?:\/\/[^/\s:@]+:[^/\s@]+@/,
+    };
+    const found = texts.flatMap(([file, text]) => Object.entries(patterns).flatMap(([what, re]) => (re.test(text) ? [`${file}: ${what}`] : [])));
+    expect(found).toEqual([]);
+  });
+
+  it("hold generated credentials in rendered files only as placeholders", () => {
+    const credentialFiles = [...rendered.entries()].filter(([key]) => /\/(credentials|tls)\//.test(key));
+    expect(credentialFiles.length).toBeGreaterThan(0);
+    for (const [key, content] of credentialFiles) expect({ key, content }).toEqual({ key, content: expect.stringMatching(/^\$\{(password\.[a-z0-9-]+|tls\.[a-z0-9-]+\.(cert|key))\}$/) });
+    // Web configs list users with their hash's placeholder, never a value.
+    for (const [key, content] of rendered) if (key.endsWith("/web.yml")) expect({ key, users: content.split("basic_auth_users:")[1] }).toEqual({ key, users: expect.stringMatching(/^(\n  [a-z0-9-]+: \$\{bcrypt\.[a-z0-9-]+\})+\n$/) });
+  });
+
+  it("reach edge and Grafana stacks as sensitive outputs of the hub's state, never as resources of their own", () => {
+    const stacks = filesUnder(outdir).filter((f) => f.endsWith("cdk.tf.json"));
+    const hub = JSON.parse(readFileSync(stacks.find((f) => f.includes("/stacks/hub/"))!, "utf8"));
+    const outputs = Object.entries<Record<string, unknown>>(hub.output).filter(([name]) => name.startsWith("cross-stack-output-"));
+    expect(outputs.length).toBeGreaterThan(0);
+    for (const [name, output] of outputs) expect({ name, sensitive: output.sensitive }).toEqual({ name, sensitive: true });
+    expect(hub.output.operator_password).toMatchObject({ sensitive: true });
+    for (const file of stacks.filter((f) => !f.includes("/stacks/hub/"))) {
+      const stack = JSON.parse(readFileSync(file, "utf8"));
+      expect({ file, generators: Object.keys(stack.resource ?? {}).filter((type) => /^(tls_|random_)/.test(type)) }).toEqual({ file, generators: [] });
+      expect(Object.keys(stack.data?.terraform_remote_state ?? {})).toEqual(["cross-stack-reference-input-hub"]);
+    }
   });
 
   it("stand in rendered files only as ${var.NAME} placeholders", () => {
