@@ -29,6 +29,7 @@ export class Credentials extends Construct {
   private readonly hostKeys = new Map<string, PrivateKey>();
   private readonly hostCerts = new Map<string, LocallySignedCert>();
   private readonly passwords = new Map<string, Password>();
+  private readonly tokens = new Map<string, string>();
 
   constructor(scope: Construct, id: string, props: CredentialsProps) {
     super(scope, id);
@@ -77,8 +78,18 @@ export class Credentials extends Construct {
       new TerraformOutput(this, "operator_password", { value: this.passwords.get("operator")!.result, sensitive: true, description: "Basic-auth password of user operator (Prometheus, Alertmanager, pushgateway, exporters)" }).overrideLogicalId("operator_password");
   }
 
-  /** The cdktf token for a placeholder (`${password.x}`, `${bcrypt.x}`, `${tls.host.cert|key}`). */
+  /**
+   * The cdktf token for a placeholder (`${password.x}`, `${bcrypt.x}`, `${tls.host.cert|key}`).
+   * Cached: one token per value however many files use it (cdktf captures a stack trace per token).
+   */
   token(placeholder: Placeholder): string {
+    const key = JSON.stringify(placeholder);
+    let token = this.tokens.get(key);
+    if (token === undefined) this.tokens.set(key, (token = this.newToken(placeholder)));
+    return token;
+  }
+
+  private newToken(placeholder: Placeholder): string {
     switch (placeholder.kind) {
       case "password":
         return this.password(placeholder.name).result;

@@ -2,7 +2,7 @@ import { Container } from "@cdktf/provider-docker/lib/container";
 import { Image } from "@cdktf/provider-docker/lib/image";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
-import { Aspects, Lazy } from "cdktf";
+import { Aspects, Lazy, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { Placeholder, secretsReferencedBy, toTerraformContent } from "./config/terraform-content";
 import type { Credentials } from "./credentials";
@@ -99,6 +99,7 @@ export interface DockerServiceProps {
   readonly stopTimeoutSeconds?: number;
 }
 
+const LOADER_IMAGE_ID = "config-loader-image";
 /** Where the config loader receives files before copying them onto the config volume. */
 const STAGING = "/staging";
 
@@ -191,7 +192,9 @@ export class DockerService extends Construct {
    */
   private configLoader(props: DockerServiceProps, lazy: boolean) {
     if (!props.configDir) throw new Error(`${this.node.path}: readOnlyRootfs needs configDir, where the files are mounted`);
-    const image = new Image(this, "loader-image", { name: IMAGES.configLoader, keepLocally: true });
+    // One loader image per stack, shared by every loader on that host.
+    const stack = TerraformStack.of(this);
+    const image = (stack.node.tryFindChild(LOADER_IMAGE_ID) as Image | undefined) ?? new Image(stack, LOADER_IMAGE_ID, { name: IMAGES.configLoader, keepLocally: true });
     const volume = new Volume(this, "config-volume", { name: `${props.serviceName}-config` });
     const uploads = () => this.uploads(props, props.configDir!);
     const container = new Container(this, "config-loader", {
