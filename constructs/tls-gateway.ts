@@ -5,6 +5,7 @@ import { GatewayRoute, renderNginxGateway } from "./config/nginx-gateway";
 import { tlsRef } from "./config/terraform-content";
 import { HostBinding, HostContext, publishedPorts } from "./common-props";
 import { DockerService } from "./docker-service";
+import { bashHealthcheck } from "./healthchecks";
 import { PropProblems } from "./validation";
 
 export interface TlsGatewayProps extends HostContext {
@@ -66,8 +67,8 @@ export class TlsGateway extends Construct {
       credentials: props.credentials,
       memoryMb,
       command: ["nginx", "-c", `${CONFIG_DIR}/nginx.conf`, "-g", "daemon off;"],
-      // The Debian-based image has curl; /healthz answers on 127.0.0.1 only.
-      healthcheck: ["curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${HEALTH_PORT}/healthz`],
+      // The Debian-based image has bash; /healthz answers on 127.0.0.1 only, without TLS.
+      healthcheck: bashHealthcheck(HEALTH_PORT, "/healthz"),
       ports: publishedPorts(props.publish, props.port),
       readOnlyRootfs: true,
       configDir: CONFIG_DIR,
