@@ -3,7 +3,21 @@
 import { ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 
-export function freePort(): Promise<number> {
+/** Ports already handed out: one chosen but not yet bound must not be chosen again. */
+const handedOut = new Set<number>();
+
+/** A free port on 127.0.0.1, never one this test file was given before. */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await unusedPort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+}
+
+function unusedPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
