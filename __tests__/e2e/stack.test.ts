@@ -435,7 +435,21 @@ describe("outages and restarts (slow)", () => {
           await waitUntil("the first scrapes", async () => (await query(url, 'up{job="prometheus"}')).length > 0, 20_000);
           expect((await fetch(`${url}/-/reload`, { method: "POST" })).status).toBe(403);
 
-          const until = Date.now() / 1000 - 2;
+          // Every target scraped once (up or down: other scenarios stop some), so the series are all there.
+          await waitUntil(
+            "every target scraped once",
+            async () => ((await (await fetch(`${url}/api/v1/targets?state=active`)).json()) as any).data.activeTargets.every((t: { health: string }) => t.health !== "unknown"),
+            20_000,
+          );
+          // What the old process stored, up to 2 s ago (no scrape still in flight), must all be there after.
+          const until = await waitUntil(
+            "a scrape more than 2 s old",
+            async () => {
+              const at = Date.now() / 1000 - 2;
+              return (await query(url, 'up{job="prometheus"}', at)).length > 0 && at;
+            },
+            20_000,
+          );
           const series = async () =>
             new Set<string>(((await (await fetch(`${url}/api/v1/series?match[]=${encodeURIComponent('{__name__=~".+"}')}&start=${prom.startedAt / 1000}&end=${until}`)).json()) as any).data.map((s: object) => JSON.stringify(s)));
           const samples = async () => (await query(url, `count_over_time(up{job="prometheus"}[${Math.ceil(until - prom.startedAt / 1000)}s])`, until))[0].value[1];
