@@ -65,7 +65,8 @@ describe("edge node stacks", () => {
     expect(porch["metrics-gateway"].ports).toEqual([{ internal: 9443, external: 9443, ip: "192.168.1.21", protocol: "tcp" }]);
     const nginx = loaderFile(synth, "metrics-gateway", "nginx.conf");
     expect(nginx).toMatch(/map \$client_cn \$client_allowed \{\n    default 0;\n    "hub" 1;\n  \}/);
-    expect(nginx).toContain("proxy_pass http://edge-agent:9400/metrics;");
+    expect(nginx).toContain("set $upstream http://edge-agent:9400/metrics;");
+    expect(nginx).toContain("limit_except GET { deny all; }");
     expect(porch["edge-agent"].image).toMatch(/docker_image/);
     expect(containers(synthEdge("home", "garage")).alloy).toBeDefined();
   });

@@ -55,7 +55,7 @@ describe("hub stack", () => {
     for (const c of Object.values(parsed.resource.docker_container)) {
       expect({ name: c.name, opts: c.security_opts, drop: c.capabilities?.drop }).toEqual({ name: c.name, opts: ["no-new-privileges:true"], drop: ["ALL"] });
     }
-    expect(container(parsed, "promtail").capabilities.add).toEqual(["DAC_READ_SEARCH"]);
+    expect(container(parsed, "promtail").capabilities.add).toEqual(["DAC_OVERRIDE"]);
     const readOnly = services(parsed).filter((c) => c.read_only).map((c) => c.name).sort();
     expect(readOnly).toEqual(["alertmanager", "grafana", "loki", "loki-gateway", "node-exporter", "prometheus", "promtail", "pushgateway"]);
     for (const name of readOnly) {

@@ -58,6 +58,8 @@ describe("secrets", () => {
     for (const [name, value] of values) expect({ name, leaked: texts.some((t) => t.includes(value)) }).toEqual({ name, leaked: false });
   });
 
+  // Terraform makes the real ones at apply time; this catches a change that makes
+  // or pastes one at synth time (a bcrypt call, a PEM in a construct, user:pass@ URLs).
   it("leave no password, bcrypt hash or private key in cdktf.out/ or rendered/ (fresh and committed)", () => {
     const committed = [...renderedOnDisk().entries()].map(([key, text]) => [`rendered/${key}`, text] as const);
     const texts = [

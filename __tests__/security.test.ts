@@ -2,25 +2,31 @@
 // real Prometheus 2.42 (server and agent), Alertmanager, pushgateway,
 // node_exporter, blackbox_exporter and nginx (Debian packages) on 127.0.0.1,
 // with a CA, certificates and passwords made from the stack's own specs
-// (support/pki.ts). Every process is stopped by PID in afterAll.
+// (support/pki.ts), each started with its container's synthesized command.
+// Every process is stopped by PID in afterAll.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, IncomingMessage, Server } from "node:http";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { App } from "cdktf";
 import { parse, stringify } from "yaml";
 import type { Placeholder } from "../constructs/config/terraform-content";
 import { connectorIdentity, hostCertificates, passwordIdentities } from "../security/pki";
+import { defineStacks } from "../stacks/app";
+import { renderedFiles } from "../stacks/rendered-files";
 import { delay, Processes, rewriteAlertmanagerForTest, waitUntil } from "./e2e/harness";
 import { exampleInventory } from "./support/example";
 import { request, RequestOptions, statusOf } from "./support/http";
-import { installService, renderedOnDisk } from "./support/install";
+import { installService } from "./support/install";
 import { createTestPki, TestPki, testPassword } from "./support/pki";
 import { freePort } from "./support/processes";
 
 jest.setTimeout(60_000);
 
 const inventory = exampleInventory();
-const rendered = renderedOnDisk();
+/** The app as synthesized here: its rendered files and cdk.tf.json (commands). */
+let rendered: Map<string, string>;
+let synthesized: string;
 const PULL_NODE = "edge-home-porch";
 const PUSH_NODE = "edge-cabin-lodge";
 const pushConnector = inventory.connectors.find((c) => c.metrics === "push")!;
@@ -77,6 +83,24 @@ async function query(expr: string): Promise<{ metric: Record<string, string>; va
   return JSON.parse(res.body).data.result;
 }
 
+/**
+ * A container's command as synthesized, for a process on 127.0.0.1: paths under
+ * `containerDir` and the data directory move to the test's, the listen address to
+ * `port`; Prometheus 2.42 (Debian) takes --enable-feature=agent for 3.x's --agent.
+ */
+function deployedCommand(stack: string, container: string, o: { containerDir: string; localDir: string; data?: [string, string]; port: number }): string[] {
+  const json = JSON.parse(readFileSync(join(synthesized, "stacks", stack, "cdk.tf.json"), "utf8"));
+  const found = Object.values<{ name: string; command: string[] }>(json.resource.docker_container).find((c) => c.name === container);
+  if (!found) throw new Error(`${stack} has no container ${container}`);
+  return found.command.map((arg) => {
+    if (arg.startsWith("--web.listen-address=")) return `--web.listen-address=127.0.0.1:${o.port}`;
+    if (arg === "--agent") return "--enable-feature=agent";
+    if (arg === "--path.rootfs=/host") return "--path.rootfs=/";
+    if (o.data && arg.endsWith(`=${o.data[0]}`)) return arg.replace(`=${o.data[0]}`, `=${o.data[1]}`);
+    return arg.split(`${o.containerDir}/`).join(`${o.localDir}/`);
+  });
+}
+
 /** Keeps only `jobs` of a rendered prometheus.yml, each scraping `targets[job]`; client settings stay as rendered. */
 function retarget(yaml: string, targets: Record<string, string>, change: (doc: any) => void = () => {}): string {
   const doc = parse(yaml);
@@ -91,6 +115,11 @@ function retarget(yaml: string, targets: Record<string, string>, change: (doc: a
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "security-"));
+  synthesized = join(dir, "cdktf.out");
+  const app = new App({ outdir: synthesized });
+  defineStacks(app, inventory);
+  rendered = renderedFiles(app);
+  app.synth();
   // "intruder": a certificate from the same CA whose name no gateway allows.
   pki = createTestPki(join(dir, "pki"), [...hostCertificates(inventory), { host: "intruder", dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"] }], passwordIdentities(inventory));
   const port = Object.fromEntries(await Promise.all(["prometheus", "alertmanager", "pushgateway", "nodeExporter", "blackbox", "agent", "impostor", "gateway", "gatewayHealth"].map(async (n) => [n, await freePort()])));
@@ -103,32 +132,33 @@ beforeAll(async () => {
   });
 
   const nodeExporter = install(`${PULL_NODE}/node-exporter`, "/etc/node-exporter");
-  processes.start("node-exporter", "prometheus-node-exporter", [
-    `--web.config.file=${nodeExporter.get("web.yml")}`,
-    `--web.listen-address=127.0.0.1:${port.nodeExporter}`,
-    "--collector.disable-defaults",
-    "--collector.loadavg",
-  ]);
+  processes.start(
+    "node-exporter",
+    "prometheus-node-exporter",
+    deployedCommand(PULL_NODE, "node-exporter", { containerDir: "/etc/node-exporter", localDir: dirname(nodeExporter.get("web.yml")!), port: port.nodeExporter }),
+  );
   const blackbox = install(`${PULL_NODE}/blackbox-exporter`, "/etc/blackbox_exporter");
-  processes.start("blackbox-exporter", "prometheus-blackbox-exporter", [
-    `--config.file=${blackbox.get("blackbox.yml")}`,
-    `--web.config.file=${blackbox.get("web.yml")}`,
-    `--web.listen-address=127.0.0.1:${port.blackbox}`,
-  ]);
+  processes.start(
+    "blackbox-exporter",
+    "prometheus-blackbox-exporter",
+    deployedCommand(PULL_NODE, "blackbox-exporter", { containerDir: "/etc/blackbox_exporter", localDir: dirname(blackbox.get("web.yml")!), port: port.blackbox }),
+  );
   const pushgateway = install("hub/pushgateway", "/etc/pushgateway");
-  processes.start("pushgateway", "prometheus-pushgateway", [`--web.config.file=${pushgateway.get("web.yml")}`, `--web.listen-address=127.0.0.1:${port.pushgateway}`]);
+  processes.start(
+    "pushgateway",
+    "prometheus-pushgateway",
+    deployedCommand("hub", "pushgateway", { containerDir: "/etc/pushgateway", localDir: dirname(pushgateway.get("web.yml")!), data: ["/pushgateway/metrics.db", join(dir, "pushgateway.db")], port: port.pushgateway }),
+  );
   const alertmanager = install("hub/alertmanager", "/etc/alertmanager");
   // Alertmanager 0.25 (Debian) predates the receivers' *_file settings: every receiver becomes a webhook.
   const amYaml = readFileSync(alertmanager.get("alertmanager.yml")!, "utf8");
   const receivers = Object.fromEntries(parse(amYaml).receivers.map((r: { name: string }) => [r.name, `http://127.0.0.1:${camera}/${r.name}`]));
   writeFileSync(alertmanager.get("alertmanager.yml")!, rewriteAlertmanagerForTest(amYaml, receivers));
-  processes.start("alertmanager", "prometheus-alertmanager", [
-    `--config.file=${alertmanager.get("alertmanager.yml")}`,
-    `--web.config.file=${alertmanager.get("web.yml")}`,
-    `--storage.path=${join(dir, "alertmanager-data")}`,
-    `--web.listen-address=127.0.0.1:${port.alertmanager}`,
-    "--cluster.listen-address=",
-  ]);
+  processes.start(
+    "alertmanager",
+    "prometheus-alertmanager",
+    deployedCommand("hub", "alertmanager", { containerDir: "/etc/alertmanager", localDir: dirname(alertmanager.get("web.yml")!), data: ["/alertmanager", join(dir, "alertmanager-data")], port: port.alertmanager }),
+  );
 
   const hub = install("hub/prometheus", "/etc/prometheus");
   const hubYaml = readFileSync(hub.get("prometheus.yml")!, "utf8");
@@ -151,13 +181,11 @@ beforeAll(async () => {
       },
     ),
   );
-  processes.start("prometheus", "prometheus", [
-    `--config.file=${hub.get("prometheus.yml")}`,
-    `--web.config.file=${hub.get("web.yml")}`,
-    `--storage.tsdb.path=${join(dir, "prometheus-data")}`,
-    `--web.listen-address=127.0.0.1:${port.prometheus}`,
-    "--web.enable-remote-write-receiver",
-  ]);
+  processes.start(
+    "prometheus",
+    "prometheus",
+    deployedCommand("hub", "prometheus", { containerDir: "/etc/prometheus", localDir: dirname(hub.get("web.yml")!), data: ["/prometheus", join(dir, "prometheus-data")], port: port.prometheus }),
+  );
 
   // Two agents of the push node: one as deployed, one whose remote_write password is wrong.
   const startAgent = (name: "agent" | "impostor", wrongPassword: boolean) => {
@@ -170,14 +198,11 @@ beforeAll(async () => {
       if (wrongPassword) doc.remote_write[0].basic_auth.password_file = wrongFile;
     });
     writeFileSync(agent.get("prometheus.yml")!, yaml);
-    processes.start(name, "prometheus", [
-      `--config.file=${agent.get("prometheus.yml")}`,
-      `--web.config.file=${agent.get("web.yml")}`,
-      // Agent mode is --enable-feature=agent in Prometheus 2.42; the deployed 3.x image takes --agent.
-      "--enable-feature=agent",
-      `--storage.agent.path=${join(dir, name, "wal")}`,
-      `--web.listen-address=127.0.0.1:${port[name]}`,
-    ]);
+    processes.start(
+      name,
+      "prometheus",
+      deployedCommand(PUSH_NODE, "prometheus-agent", { containerDir: "/etc/prometheus", localDir: dirname(agent.get("web.yml")!), data: ["/prometheus", join(dir, name, "wal")], port: port[name] }),
+    );
   };
   startAgent("agent", false);
   startAgent("impostor", true);
@@ -192,7 +217,9 @@ beforeAll(async () => {
     // nginx's scratch directory (a tmpfs in the container).
     .replace(/ \/tmp\/(nginx\.pid|client_body|proxy|fastcgi|uwsgi|scgi);/g, ` ${join(dir, "hub/loki-gateway")}/$1;`);
   writeFileSync(gateway.get("nginx.conf")!, conf);
-  processes.start("nginx", "nginx", ["-p", join(dir, "hub/loki-gateway"), "-e", "stderr", "-c", gateway.get("nginx.conf")!, "-g", "daemon off;"]);
+  const nginx = deployedCommand("hub", "loki-gateway", { containerDir: "/etc/nginx/gateway", localDir: dirname(gateway.get("nginx.conf")!), port: port.gateway });
+  // The prefix and startup error log nginx opens before reading its config are the package's; point them here.
+  processes.start("nginx", nginx[0], ["-p", join(dir, "hub/loki-gateway"), "-e", "stderr", ...nginx.slice(1)]);
   url.gatewayHealth = `http://127.0.0.1:${port.gatewayHealth}`;
 
   await Promise.all([
@@ -327,7 +354,8 @@ describe("Loki's TLS gateway (nginx) in front of a push stand-in (slow)", () => 
     expect(pushes[before].headers["x-client-cn"]).toBe(PULL_NODE);
   });
 
-  it("passes nothing but the push endpoint, even to an allowed host", async () => {
+  it("passes nothing but POST to the push endpoint, even to an allowed host", async () => {
+    expect(await push({ ...hostCert(PULL_NODE), method: "GET", body: undefined })).toBe(403);
     expect(await statusOf(`${url.gateway}/loki/api/v1/query_range?query=%7Bsite%3D%22home%22%7D`, { ca: pki.caCert, ...hostCert(PULL_NODE) })).toBe(404);
     expect(await statusOf(`${url.gateway}/ready`, { ca: pki.caCert, ...hostCert(PULL_NODE) })).toBe(404);
   });

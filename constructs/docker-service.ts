@@ -206,8 +206,9 @@ export class DockerService extends Construct {
       networkMode: "none",
       securityOpts: ["no-new-privileges:true"],
       capabilities: { drop: ["ALL"] },
-      // Empty the volume first, so a file removed from the config disappears too.
-      command: ["sh", "-c", `find /config -mindepth 1 -delete && cp -a ${STAGING}/. /config/`],
+      // Empty the volume first, so a file removed from the config disappears too;
+      // then drop the staged copies (keys, passwords) from the exited container.
+      command: ["sh", "-c", `find /config -mindepth 1 -delete && cp -a ${STAGING}/. /config/ && find ${STAGING} -mindepth 1 -delete`],
       volumes: [{ volumeName: volume.name, containerPath: "/config" }],
       upload: this.resolveWhenReady(lazy, uploads),
       logDriver: "json-file",

@@ -72,9 +72,11 @@ export class LogAgent extends Construct {
       // Container discovery and container logs come from the Docker API.
       hostMounts: [{ hostPath: props.config.dockerSocket, containerPath: props.config.dockerSocket }],
       ports: publishedPorts(props.publish, props.httpPort),
-      // Root in the image (the Docker socket), but with no capability except
-      // reading files it does not own: the edge agent's logs.
-      capabilities: ["DAC_READ_SEARCH"],
+      // Root in the image (the Docker socket), with one capability: DAC_OVERRIDE,
+      // to read the edge agent's logs and write its data directory, which the
+      // Alloy image gives its (unused) alloy user. The socket itself is root on
+      // the host: README, Security.
+      capabilities: ["DAC_OVERRIDE"],
       readOnlyRootfs: true,
       configDir: agent.configDir,
       tmpfsDirs: ["/tmp"],

@@ -29,6 +29,8 @@ export interface TlsGatewayProps extends HostContext {
 const CONFIG_DIR = "/etc/nginx/gateway";
 const TEMP_DIR = "/tmp";
 const HEALTH_PORT = 8081;
+/** Docker's embedded DNS server, on every user-defined network. */
+const DOCKER_DNS = "127.0.0.11";
 
 /**
  * nginx in front of services that have no authentication of their own (Loki,
@@ -57,6 +59,7 @@ export class TlsGateway extends Construct {
       allowedClients: props.allowedClients,
       routes: props.routes,
       tempDir: TEMP_DIR,
+      resolver: DOCKER_DNS,
     });
     this.service = new DockerService(this, "service", {
       serviceName: props.serviceName,

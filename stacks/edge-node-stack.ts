@@ -84,8 +84,8 @@ export class EdgeNodeStack extends TerraformStack {
         tlsHost: host,
         allowedClients: [HUB_HOST],
         routes: [
-          { path: GATEWAY_PATHS.edgeAgent, upstream: `http://${edgeAgent.service.serviceName}:${PORTS.edgeAgent}/metrics` },
-          { path: GATEWAY_PATHS.logAgent, upstream: `http://${logAgent.service.serviceName}:${logAgentPort(node)}/metrics` },
+          { path: GATEWAY_PATHS.edgeAgent, method: "GET", upstream: `http://${edgeAgent.service.serviceName}:${PORTS.edgeAgent}/metrics` },
+          { path: GATEWAY_PATHS.logAgent, method: "GET", upstream: `http://${logAgent.service.serviceName}:${logAgentPort(node)}/metrics` },
         ],
       });
     }

@@ -99,7 +99,7 @@ export class HubStack extends TerraformStack {
       publish: hub.publish.loki,
       tlsHost,
       allowedClients: [HUB_HOST, ...edgeHosts.map((e) => e.host)],
-      routes: [{ path: "/loki/api/v1/push", upstream: `${this.loki.url}/loki/api/v1/push` }],
+      routes: [{ path: "/loki/api/v1/push", method: "POST", upstream: `${this.loki.url}/loki/api/v1/push` }],
       extraNetworks: [lokiNetwork],
     });
     for (const file of rules.loki) this.loki.addRuleFile({ fileName: file.fileName, content: renderRuleGroups(file.groups, alerting.runbookUrl) });

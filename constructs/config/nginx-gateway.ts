@@ -1,6 +1,8 @@
 export interface GatewayRoute {
   /** Exact request path the gateway accepts, e.g. /loki/api/v1/push. */
   readonly path: string;
+  /** The only method passed (GET also allows HEAD); others get 403. */
+  readonly method: "GET" | "POST";
   /** Upstream URL on the Docker network it is passed to, e.g. http://loki:3100/loki/api/v1/push. */
   readonly upstream: string;
 }
@@ -21,6 +23,11 @@ export interface NginxGatewayConfig {
   readonly maxBodySize?: string;
   /** Directory for nginx's temporary files and pid (a tmpfs on a read-only root). */
   readonly tempDir: string;
+  /**
+   * DNS server for upstream names, looked up per request (Docker's embedded DNS,
+   * 127.0.0.11): a replaced upstream container comes back on a new address.
+   */
+  readonly resolver: string;
 }
 
 /**
@@ -37,7 +44,10 @@ export function renderNginxGateway(cfg: NginxGatewayConfig): string {
   const locations = cfg.routes.flatMap((r) => [
     `    location = ${r.path} {`,
     `      if ($client_allowed != 1) { return 403; }`,
-    `      proxy_pass ${r.upstream};`,
+    `      limit_except ${r.method} { deny all; }`,
+    // A variable makes nginx resolve the name per request, not once at start.
+    `      set $upstream ${r.upstream};`,
+    `      proxy_pass $upstream;`,
     `      proxy_set_header X-Client-CN $client_cn;`,
     // Nothing the client sent as credentials reaches the upstream.
     `      proxy_set_header Authorization "";`,
@@ -58,6 +68,7 @@ export function renderNginxGateway(cfg: NginxGatewayConfig): string {
     `  uwsgi_temp_path ${cfg.tempDir}/uwsgi;`,
     `  scgi_temp_path ${cfg.tempDir}/scgi;`,
     `  client_max_body_size ${cfg.maxBodySize ?? "8m"};`,
+    `  resolver ${cfg.resolver} valid=10s ipv6=off;`,
     "  # CN of a verified client certificate; the regex is anchored to the whole CN.",
     "  map $ssl_client_s_dn $client_cn {",
     "    default \"\";",

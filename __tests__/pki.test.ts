@@ -1,0 +1,72 @@
+// Every name a client dials over TLS must be in the certificate of the host that
+// serves it (the security suite connects to 127.0.0.1 only, which every
+// certificate lists, so it cannot catch a missing service name or address).
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App } from "cdktf";
+import { parse } from "yaml";
+import { hostCertificates, HUB_HOST } from "../security/pki";
+import { defineStacks } from "../stacks/app";
+import { renderedFiles } from "../stacks/rendered-files";
+import { exampleInventory } from "./support/example";
+
+interface Dial {
+  /** Where the client's config says it connects. */
+  readonly from: string;
+  readonly name: string;
+  /** Certificate of the host serving it. */
+  readonly host: string;
+}
+
+const hostOf = (labels: Record<string, string>) => (labels.site === "hub" ? HUB_HOST : `edge-${labels.site}-${labels.node}`);
+const nameIn = (url: string) => new URL(url).hostname;
+
+/** HTTPS targets of a prometheus.yml: scrapes (per-target scheme overrides), alerting, remote_write. */
+function prometheusDials(key: string, yaml: string): Dial[] {
+  const doc = parse(yaml);
+  const dials: Dial[] = [];
+  for (const job of doc.scrape_configs)
+    for (const group of job.static_configs)
+      if ((group.labels.__scheme__ ?? job.scheme ?? "http") === "https")
+        for (const target of group.targets) dials.push({ from: `${key} ${job.job_name}`, name: target.split(":")[0], host: hostOf(group.labels) });
+  for (const am of doc.alerting?.alertmanagers ?? [])
+    for (const target of am.static_configs[0].targets) dials.push({ from: `${key} alerting`, name: target.split(":")[0], host: HUB_HOST });
+  for (const rw of doc.remote_write ?? []) dials.push({ from: `${key} remote_write`, name: nameIn(rw.url), host: HUB_HOST });
+  return dials;
+}
+
+describe("certificates", () => {
+  const inventory = exampleInventory();
+  const specs = new Map(hostCertificates(inventory).map((s) => [s.host, new Set([...s.dnsNames, ...s.ipAddresses])]));
+  const outdir = mkdtempSync(join(tmpdir(), "pki-"));
+  const app = new App({ outdir });
+  defineStacks(app, inventory);
+  const rendered = renderedFiles(app);
+  app.synth();
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  const dials: Dial[] = [];
+  for (const [key, text] of rendered) {
+    if (key.endsWith("/prometheus.yml")) dials.push(...prometheusDials(key, text));
+    if (key.endsWith("/promtail.yaml")) dials.push({ from: key, name: nameIn(parse(text).clients[0].url), host: HUB_HOST });
+    if (key.endsWith("/config.alloy")) dials.push({ from: key, name: nameIn(/^\s*url\s*=\s*"([^"]+)"/m.exec(text)![1]), host: HUB_HOST });
+    if (key.endsWith("/loki.yaml")) dials.push({ from: key, name: nameIn(parse(text).ruler.alertmanager_url), host: HUB_HOST });
+  }
+  const grafana = JSON.parse(readFileSync(join(outdir, "stacks", "grafana", "cdk.tf.json"), "utf8"));
+  dials.push({ from: "grafana provider", name: nameIn(grafana.provider.grafana[0].url), host: HUB_HOST });
+  for (const ds of Object.values<{ url: string; name: string }>(grafana.resource.grafana_data_source))
+    if (ds.url.startsWith("https://")) dials.push({ from: `grafana datasource ${ds.name}`, name: nameIn(ds.url), host: HUB_HOST });
+
+  it("cover every name a client dials over TLS, on the certificate of the host that serves it", () => {
+    expect(dials.length).toBeGreaterThan(20);
+    const missing = dials.filter((d) => !specs.get(d.host)?.has(d.name)).map((d) => `${d.from}: ${d.name} not on ${d.host}'s certificate`);
+    expect(missing).toEqual([]);
+  });
+
+  it("are checked against the right host: a node's address is not on the hub's certificate", () => {
+    const node = inventory.sites[0].nodes[0];
+    expect(specs.get(`edge-${inventory.sites[0].name}-${node.name}`)!.has(node.address)).toBe(true);
+    expect(specs.get(HUB_HOST)!.has(node.address)).toBe(false);
+  });
+});
