@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, IncomingMessage, Server } from "node:http";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { App } from "cdktf";
 import { parse, stringify } from "yaml";
 import type { Placeholder } from "../constructs/config/terraform-content";
@@ -45,7 +45,6 @@ const hostCert = (host: string) => ({ cert: pki.hosts.get(host)!.cert, key: pki.
 
 /** Secret variables are the operator's (receiver URLs): any harmless value does. */
 const fill = (p: Placeholder) => (p.kind === "var" ? "http://127.0.0.1:9/unused" : pki.value(p));
-const install = (service: string, containerDir: string) => installService(rendered, service, containerDir, join(dir, service), fill);
 
 async function listen(handler: (req: IncomingMessage, body: string) => number): Promise<number> {
   const port = await freePort();
@@ -83,23 +82,51 @@ async function query(expr: string): Promise<{ metric: Record<string, string>; va
   return JSON.parse(res.body).data.result;
 }
 
+interface Deployment {
+  /** Process name (for Processes) and, unless `container` is given, the container's name. */
+  readonly name: string;
+  readonly binary: string;
+  readonly stack: string;
+  /** @default name */
+  readonly container?: string;
+  /** The service's config directory in the container; its files go to `localDir`. */
+  readonly containerDir: string;
+  /** @default <dir>/<stack>/<container> */
+  readonly localDir?: string;
+  /** The data path in the container and where it goes here. */
+  readonly data?: readonly [string, string];
+  readonly port: number;
+  /** Test-only changes to the installed files (loopback targets, Debian versions). */
+  readonly adjust?: (files: Map<string, string>) => void;
+  /** From the mapped command to the process's arguments. @default - as is */
+  readonly args?: (command: string[]) => string[];
+}
+
 /**
- * A container's command as synthesized, for a process on 127.0.0.1: paths under
- * `containerDir` and the data directory move to the test's, the listen address to
- * `port`; Prometheus 2.42 (Debian) takes --enable-feature=agent for 3.x's --agent.
+ * Installs a container's rendered files (test credentials filled in) and starts
+ * the binary with the container's synthesized command, mapped to 127.0.0.1:
+ * paths under the config and data directories move to the test's, the listen
+ * address to `port`; Prometheus 2.42 (Debian) takes --enable-feature=agent for 3.x's --agent.
  */
-function deployedCommand(stack: string, container: string, o: { containerDir: string; localDir: string; data?: [string, string]; port: number }): string[] {
-  const json = JSON.parse(readFileSync(join(synthesized, "stacks", stack, "cdk.tf.json"), "utf8"));
+function deploy(o: Deployment): void {
+  const container = o.container ?? o.name;
+  const localDir = o.localDir ?? join(dir, o.stack, container);
+  const files = installService(rendered, `${o.stack}/${container}`, o.containerDir, localDir, fill);
+  o.adjust?.(files);
+  const json = JSON.parse(readFileSync(join(synthesized, "stacks", o.stack, "cdk.tf.json"), "utf8"));
   const found = Object.values<{ name: string; command: string[] }>(json.resource.docker_container).find((c) => c.name === container);
-  if (!found) throw new Error(`${stack} has no container ${container}`);
-  return found.command.map((arg) => {
+  if (!found) throw new Error(`${o.stack} has no container ${container}`);
+  const command = found.command.map((arg) => {
     if (arg.startsWith("--web.listen-address=")) return `--web.listen-address=127.0.0.1:${o.port}`;
     if (arg === "--agent") return "--enable-feature=agent";
     if (arg === "--path.rootfs=/host") return "--path.rootfs=/";
     if (o.data && arg.endsWith(`=${o.data[0]}`)) return arg.replace(`=${o.data[0]}`, `=${o.data[1]}`);
-    return arg.split(`${o.containerDir}/`).join(`${o.localDir}/`);
+    return arg.split(`${o.containerDir}/`).join(`${localDir}/`);
   });
+  processes.start(o.name, o.binary, o.args ? o.args(command) : command);
 }
+
+const rewrite = (path: string, change: (text: string) => string) => writeFileSync(path, change(readFileSync(path, "utf8")));
 
 /** Keeps only `jobs` of a rendered prometheus.yml, each scraping `targets[job]`; client settings stay as rendered. */
 function retarget(yaml: string, targets: Record<string, string>, change: (doc: any) => void = () => {}): string {
@@ -131,95 +158,96 @@ beforeAll(async () => {
     return 204;
   });
 
-  const nodeExporter = install(`${PULL_NODE}/node-exporter`, "/etc/node-exporter");
-  processes.start(
-    "node-exporter",
-    "prometheus-node-exporter",
-    deployedCommand(PULL_NODE, "node-exporter", { containerDir: "/etc/node-exporter", localDir: dirname(nodeExporter.get("web.yml")!), port: port.nodeExporter }),
-  );
-  const blackbox = install(`${PULL_NODE}/blackbox-exporter`, "/etc/blackbox_exporter");
-  processes.start(
-    "blackbox-exporter",
-    "prometheus-blackbox-exporter",
-    deployedCommand(PULL_NODE, "blackbox-exporter", { containerDir: "/etc/blackbox_exporter", localDir: dirname(blackbox.get("web.yml")!), port: port.blackbox }),
-  );
-  const pushgateway = install("hub/pushgateway", "/etc/pushgateway");
-  processes.start(
-    "pushgateway",
-    "prometheus-pushgateway",
-    deployedCommand("hub", "pushgateway", { containerDir: "/etc/pushgateway", localDir: dirname(pushgateway.get("web.yml")!), data: ["/pushgateway/metrics.db", join(dir, "pushgateway.db")], port: port.pushgateway }),
-  );
-  const alertmanager = install("hub/alertmanager", "/etc/alertmanager");
-  // Alertmanager 0.25 (Debian) predates the receivers' *_file settings: every receiver becomes a webhook.
-  const amYaml = readFileSync(alertmanager.get("alertmanager.yml")!, "utf8");
-  const receivers = Object.fromEntries(parse(amYaml).receivers.map((r: { name: string }) => [r.name, `http://127.0.0.1:${camera}/${r.name}`]));
-  writeFileSync(alertmanager.get("alertmanager.yml")!, rewriteAlertmanagerForTest(amYaml, receivers));
-  processes.start(
-    "alertmanager",
-    "prometheus-alertmanager",
-    deployedCommand("hub", "alertmanager", { containerDir: "/etc/alertmanager", localDir: dirname(alertmanager.get("web.yml")!), data: ["/alertmanager", join(dir, "alertmanager-data")], port: port.alertmanager }),
-  );
-
-  const hub = install("hub/prometheus", "/etc/prometheus");
-  const hubYaml = readFileSync(hub.get("prometheus.yml")!, "utf8");
-  writeFileSync(
-    hub.get("prometheus.yml")!,
-    retarget(
-      hubYaml,
-      {
-        prometheus: `127.0.0.1:${port.prometheus}`,
-        alertmanager: `127.0.0.1:${port.alertmanager}`,
-        pushgateway: `127.0.0.1:${port.pushgateway}`,
-        "node-exporter": `127.0.0.1:${port.nodeExporter}`,
-        "blackbox-exporter": `127.0.0.1:${port.blackbox}`,
-        "camera-probe": `127.0.0.1:${port.blackbox}`,
-      },
-      (doc) => {
-        const probe = doc.scrape_configs.find((j: any) => j.job_name === "camera-probe").static_configs[0].labels;
-        Object.assign(probe, { __param_module: "camera_http", __param_target: `http://127.0.0.1:${camera}/` });
-        doc.alerting.alertmanagers[0].static_configs = [{ targets: [`127.0.0.1:${port.alertmanager}`] }];
-      },
-    ),
-  );
-  processes.start(
-    "prometheus",
-    "prometheus",
-    deployedCommand("hub", "prometheus", { containerDir: "/etc/prometheus", localDir: dirname(hub.get("web.yml")!), data: ["/prometheus", join(dir, "prometheus-data")], port: port.prometheus }),
-  );
+  deploy({ name: "node-exporter", binary: "prometheus-node-exporter", stack: PULL_NODE, containerDir: "/etc/node-exporter", port: port.nodeExporter });
+  deploy({ name: "blackbox-exporter", binary: "prometheus-blackbox-exporter", stack: PULL_NODE, containerDir: "/etc/blackbox_exporter", port: port.blackbox });
+  deploy({ name: "pushgateway", binary: "prometheus-pushgateway", stack: "hub", containerDir: "/etc/pushgateway", data: ["/pushgateway/metrics.db", join(dir, "pushgateway.db")], port: port.pushgateway });
+  deploy({
+    name: "alertmanager",
+    binary: "prometheus-alertmanager",
+    stack: "hub",
+    containerDir: "/etc/alertmanager",
+    data: ["/alertmanager", join(dir, "alertmanager-data")],
+    port: port.alertmanager,
+    // Alertmanager 0.25 (Debian) predates the receivers' *_file settings: every receiver becomes a webhook.
+    adjust: (files) =>
+      rewrite(files.get("alertmanager.yml")!, (yaml) =>
+        rewriteAlertmanagerForTest(yaml, Object.fromEntries(parse(yaml).receivers.map((r: { name: string }) => [r.name, `http://127.0.0.1:${camera}/${r.name}`]))),
+      ),
+  });
+  deploy({
+    name: "prometheus",
+    binary: "prometheus",
+    stack: "hub",
+    containerDir: "/etc/prometheus",
+    data: ["/prometheus", join(dir, "prometheus-data")],
+    port: port.prometheus,
+    adjust: (files) =>
+      rewrite(files.get("prometheus.yml")!, (yaml) =>
+        retarget(
+          yaml,
+          {
+            prometheus: `127.0.0.1:${port.prometheus}`,
+            alertmanager: `127.0.0.1:${port.alertmanager}`,
+            pushgateway: `127.0.0.1:${port.pushgateway}`,
+            "node-exporter": `127.0.0.1:${port.nodeExporter}`,
+            "blackbox-exporter": `127.0.0.1:${port.blackbox}`,
+            "camera-probe": `127.0.0.1:${port.blackbox}`,
+          },
+          (doc) => {
+            const probe = doc.scrape_configs.find((j: any) => j.job_name === "camera-probe").static_configs[0].labels;
+            Object.assign(probe, { __param_module: "camera_http", __param_target: `http://127.0.0.1:${camera}/` });
+            doc.alerting.alertmanagers[0].static_configs = [{ targets: [`127.0.0.1:${port.alertmanager}`] }];
+          },
+        ),
+      ),
+  });
 
   // Two agents of the push node: one as deployed, one whose remote_write password is wrong.
-  const startAgent = (name: "agent" | "impostor", wrongPassword: boolean) => {
-    const agent = installService(rendered, `${PUSH_NODE}/prometheus-agent`, "/etc/prometheus", join(dir, name), fill);
-    const wrongFile = join(dir, name, "wrong-password");
-    writeFileSync(wrongFile, testPassword());
-    const yaml = retarget(readFileSync(agent.get("prometheus.yml")!, "utf8"), { "prometheus-agent": `127.0.0.1:${port[name]}` }, (doc) => {
-      doc.scrape_configs[0].static_configs[0].labels.node = name;
-      doc.remote_write[0].url = `${url.prometheus}/api/v1/write`;
-      if (wrongPassword) doc.remote_write[0].basic_auth.password_file = wrongFile;
-    });
-    writeFileSync(agent.get("prometheus.yml")!, yaml);
-    processes.start(
+  for (const [name, wrongPassword] of [["agent", false], ["impostor", true]] as const)
+    deploy({
       name,
-      "prometheus",
-      deployedCommand(PUSH_NODE, "prometheus-agent", { containerDir: "/etc/prometheus", localDir: dirname(agent.get("web.yml")!), data: ["/prometheus", join(dir, name, "wal")], port: port[name] }),
-    );
-  };
-  startAgent("agent", false);
-  startAgent("impostor", true);
+      binary: "prometheus",
+      stack: PUSH_NODE,
+      container: "prometheus-agent",
+      localDir: join(dir, name),
+      containerDir: "/etc/prometheus",
+      data: ["/prometheus", join(dir, name, "wal")],
+      port: port[name],
+      adjust: (files) => {
+        const wrongFile = join(dir, name, "wrong-password");
+        writeFileSync(wrongFile, testPassword());
+        rewrite(files.get("prometheus.yml")!, (yaml) =>
+          retarget(yaml, { "prometheus-agent": `127.0.0.1:${port[name]}` }, (doc) => {
+            doc.scrape_configs[0].static_configs[0].labels.node = name;
+            doc.remote_write[0].url = `${url.prometheus}/api/v1/write`;
+            if (wrongPassword) doc.remote_write[0].basic_auth.password_file = wrongFile;
+          }),
+        );
+      },
+    });
 
-  const gateway = install("hub/loki-gateway", "/etc/nginx/gateway");
-  const conf = readFileSync(gateway.get("nginx.conf")!, "utf8")
-    .replace(/listen 3100 ssl;/, `listen 127.0.0.1:${port.gateway} ssl;`)
-    .replace(/listen 127\.0\.0\.1:8081;/, `listen 127.0.0.1:${port.gatewayHealth};`)
-    .replace(/http:\/\/loki:3100/g, `http://127.0.0.1:${loki}`)
-    // Docker hands nginx a pipe for /dev/stdout; a test process gets a socket, which nginx cannot open.
-    .replace("access_log /dev/stdout;", `access_log ${join(dir, "hub/loki-gateway/access.log")};`)
-    // nginx's scratch directory (a tmpfs in the container).
-    .replace(/ \/tmp\/(nginx\.pid|client_body|proxy|fastcgi|uwsgi|scgi);/g, ` ${join(dir, "hub/loki-gateway")}/$1;`);
-  writeFileSync(gateway.get("nginx.conf")!, conf);
-  const nginx = deployedCommand("hub", "loki-gateway", { containerDir: "/etc/nginx/gateway", localDir: dirname(gateway.get("nginx.conf")!), port: port.gateway });
-  // The prefix and startup error log nginx opens before reading its config are the package's; point them here.
-  processes.start("nginx", nginx[0], ["-p", join(dir, "hub/loki-gateway"), "-e", "stderr", ...nginx.slice(1)]);
+  const gatewayDir = join(dir, "hub", "loki-gateway");
+  deploy({
+    name: "nginx",
+    binary: "nginx",
+    stack: "hub",
+    container: "loki-gateway",
+    containerDir: "/etc/nginx/gateway",
+    port: port.gateway,
+    // The command names the program; the prefix and startup error log nginx opens before reading its config are the package's.
+    args: (command) => ["-p", gatewayDir, "-e", "stderr", ...command.slice(1)],
+    adjust: (files) =>
+      rewrite(files.get("nginx.conf")!, (conf) =>
+        conf
+          .replace(/listen 3100 ssl;/, `listen 127.0.0.1:${port.gateway} ssl;`)
+          .replace(/listen 127\.0\.0\.1:8081;/, `listen 127.0.0.1:${port.gatewayHealth};`)
+          .replace(/http:\/\/loki:3100/g, `http://127.0.0.1:${loki}`)
+          // Docker hands nginx a pipe for /dev/stdout; a test process gets a socket, which nginx cannot open.
+          .replace("access_log /dev/stdout;", `access_log ${join(gatewayDir, "access.log")};`)
+          // nginx's scratch directory (a tmpfs in the container).
+          .replace(/ \/tmp\/(nginx\.pid|client_body|proxy|fastcgi|uwsgi|scgi);/g, ` ${gatewayDir}/$1;`),
+      ),
+  });
   url.gatewayHealth = `http://127.0.0.1:${port.gatewayHealth}`;
 
   await Promise.all([
