@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
 import { parse } from "yaml";
-import { hostCertificates, HUB_HOST } from "../security/pki";
+import { edgeHostName, hostCertificates, HUB_HOST } from "../security/pki";
 import { defineStacks } from "../stacks/app";
 import { renderedFiles } from "../stacks/rendered-files";
 import { exampleInventory } from "./support/example";
@@ -19,7 +19,7 @@ interface Dial {
   readonly host: string;
 }
 
-const hostOf = (labels: Record<string, string>) => (labels.site === "hub" ? HUB_HOST : `edge-${labels.site}-${labels.node}`);
+const hostOf = (labels: Record<string, string>) => (labels.site === "hub" ? HUB_HOST : edgeHostName(labels.site, labels.node));
 const nameIn = (url: string) => new URL(url).hostname;
 
 /** HTTPS targets of a prometheus.yml: scrapes (per-target scheme overrides), alerting, remote_write. */
@@ -66,7 +66,7 @@ describe("certificates", () => {
 
   it("are checked against the right host: a node's address is not on the hub's certificate", () => {
     const node = inventory.sites[0].nodes[0];
-    expect(specs.get(`edge-${inventory.sites[0].name}-${node.name}`)!.has(node.address)).toBe(true);
+    expect(specs.get(edgeHostName(inventory.sites[0].name, node.name))!.has(node.address)).toBe(true);
     expect(specs.get(HUB_HOST)!.has(node.address)).toBe(false);
   });
 });

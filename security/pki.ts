@@ -67,17 +67,20 @@ export function hostCertificates(inv: Inventory): HostCertificateSpec[] {
  * connector that pushes. Gateways authenticate by certificate instead.
  */
 export function passwordIdentities(inv: Inventory): string[] {
-  return [
-    "operator",
-    "prometheus",
-    "grafana",
-    "loki",
-    ...inv.sites.filter((s) => s.mode === "push").flatMap((site) => site.nodes.map((node) => edgeHostName(site.name, node.name))),
-    ...inv.connectors.filter((c) => c.metrics === "push").map((c) => connectorIdentity(c.name)),
-  ];
+  return ["operator", "prometheus", "grafana", "loki", ...pushNodeIdentities(inv), ...pushConnectorIdentities(inv)];
 }
 
+/** Every edge node's host name (certificate CN), in inventory order. */
+export const edgeHostNames = (inv: Inventory) => inv.sites.flatMap((site) => site.nodes.map((node) => edgeHostName(site.name, node.name)));
+
+/** Nodes of push sites: their agents remote-write to the hub's Prometheus as themselves. */
+export const pushNodeIdentities = (inv: Inventory) =>
+  inv.sites.filter((s) => s.mode === "push").flatMap((site) => site.nodes.map((node) => edgeHostName(site.name, node.name)));
+
 export const connectorIdentity = (name: string) => `connector-${name}`;
+
+/** Connectors that push to the pushgateway. */
+export const pushConnectorIdentities = (inv: Inventory) => inv.connectors.filter((c) => c.metrics === "push").map((c) => connectorIdentity(c.name));
 
 /** Alphanumeric (safe inline in YAML, INI and URLs); 32 characters are ~190 bits. */
 export const PASSWORD = { length: 32, special: false } as const;

@@ -19,7 +19,15 @@ import {
   TlsGateway,
 } from "../constructs";
 import type { Inventory } from "../inventory/schema";
-import { connectorIdentity, edgeHostName, hostCertificates, HUB_HOST, passwordIdentities } from "../security/pki";
+import {
+  connectorIdentity,
+  edgeHostNames,
+  hostCertificates,
+  HUB_HOST,
+  passwordIdentities,
+  pushConnectorIdentities,
+  pushNodeIdentities,
+} from "../security/pki";
 import { HUB_LABELS, hubScrapeJobs } from "./hub-scrape-jobs";
 
 export interface HubStackProps {
@@ -47,7 +55,6 @@ export class HubStack extends TerraformStack {
     this.credentials = new Credentials(this, "credentials", { hosts: hostCertificates(props.inventory), passwordIdentities: passwordIdentities(props.inventory) });
     const context = { network, secrets, credentials: this.credentials };
     const tlsHost = HUB_HOST;
-    const edgeHosts = props.inventory.sites.flatMap((site) => site.nodes.map((node) => ({ site, host: edgeHostName(site.name, node.name) })));
 
     this.alertmanager = new Alertmanager(this, "alertmanager", {
       ...context,
@@ -77,7 +84,7 @@ export class HubStack extends TerraformStack {
       acceptRemoteWrite: props.inventory.sites.some((s) => s.mode === "push"),
       publish: hub.publish.prometheus,
       // Push nodes remote-write as themselves; Grafana reads as "grafana".
-      access: { tlsHost, users: ["operator", "prometheus", "grafana", ...edgeHosts.filter((e) => e.site.mode === "push").map((e) => e.host)] },
+      access: { tlsHost, users: ["operator", "prometheus", "grafana", ...pushNodeIdentities(props.inventory)] },
       clientIdentity: { username: "prometheus", certificateHost: HUB_HOST },
       extraNetworks: [lokiNetwork],
     });
@@ -98,14 +105,14 @@ export class HubStack extends TerraformStack {
       port: PORTS.loki,
       publish: hub.publish.loki,
       tlsHost,
-      allowedClients: [HUB_HOST, ...edgeHosts.map((e) => e.host)],
+      allowedClients: [HUB_HOST, ...edgeHostNames(props.inventory)],
       routes: [{ path: "/loki/api/v1/push", method: "POST", upstream: `${this.loki.url}/loki/api/v1/push` }],
       extraNetworks: [lokiNetwork],
     });
     for (const file of rules.loki) this.loki.addRuleFile({ fileName: file.fileName, content: renderRuleGroups(file.groups, alerting.runbookUrl) });
 
     this.grafana = new Grafana(this, "grafana", { ...context, publish: hub.publish.grafana, tlsHost, extraNetworks: [lokiNetwork] });
-    const pushers = props.inventory.connectors.filter((c) => c.metrics === "push").map((c) => connectorIdentity(c.name));
+    const pushers = pushConnectorIdentities(props.inventory);
     new Pushgateway(this, "pushgateway", { ...context, publish: hub.publish.pushgateway, access: { tlsHost, users: ["operator", "prometheus", ...pushers] } });
     // node_exporter shares the host network, so it binds the address itself.
     const nodeExporter = new NodeExporter(this, "node-exporter", {
