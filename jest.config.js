@@ -7,5 +7,9 @@ module.exports = {
   // Types are checked once by `npm run build` (tsc) before jest runs, so ts-jest
   // only transpiles: that keeps every test file's startup fast.
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
+  // Fixed, not "cores - 1": the same parallelism on every machine. Two files at a time
+  // (the e2e suite mostly waits on intervals while the others run); real-binary suites
+  // take ports from their worker's own band (__tests__/support/processes.ts).
+  maxWorkers: 2,
   setupFilesAfterEnv: ["<rootDir>/__tests__/support/setup.ts"],
 };
