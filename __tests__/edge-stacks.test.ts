@@ -3,6 +3,7 @@ import { createServer, Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, Testing } from "cdktf";
+import { parse } from "yaml";
 import { defineStacks } from "../stacks/app";
 import { EdgeNodeStack } from "../stacks/edge-node-stack";
 import { HubStack } from "../stacks/hub-stack";
@@ -28,6 +29,13 @@ const services = (s: Synth) => Object.keys(containers(s)).filter((name) => !name
 /** A service's files as its config loader receives them (read-only roots get files through it). */
 const loaderFile = (s: Synth, service: string, name: string): string =>
   containers(s)[`${service}-config-loader`].upload.find((u: { file: string }) => u.file === `/staging/${name}`).content;
+
+/** The whole app in memory (nothing written), for its rendered files. */
+function appWith(inventory: ReturnType<typeof exampleInventory>): App {
+  const app = new App({ outdir: join(tmpdir(), "unused") });
+  defineStacks(app, inventory);
+  return app;
+}
 
 /** Synthesizes the whole app into a temp dir; returns each stack's cdk.tf.json text and the rendered files. */
 function synthAll(doc: Record<string, any>): { stacks: Map<string, string>; rendered: Map<string, string> } {
@@ -81,6 +89,14 @@ describe("edge node stacks", () => {
     expect(containers(synth)["edge-agent"].ports).toEqual([{ internal: 9400, external: 9400, ip: "192.168.1.21", protocol: "tcp" }]);
     expect(securityWarnings(inventory, "sites.yaml")).toEqual([expect.stringMatching(/^WARNING sites\.yaml sites\[0\]\.tls: TLS is off for site "home"/)]);
     expect(securityWarnings(exampleInventory(), "sites.yaml")).toEqual([]);
+    // No certificate in use on that site, so none to watch: the hub probes only its own and the TLS nodes'.
+    expect(loaderFile(synth, "blackbox-exporter", "blackbox.yml")).not.toContain("tls_certificate");
+    const probed = (inv: typeof inventory) => {
+      const hub = parse(renderedFiles(appWith(inv)).get("hub/prometheus/prometheus.yml")!);
+      return hub.scrape_configs.find((j: { job_name: string }) => j.job_name === "certificate-probe").static_configs.map((g: { labels: { node: string } }) => g.labels.node);
+    };
+    expect(probed(exampleInventory())).toEqual(["hub", "porch", "garage"]);
+    expect(probed(inventory)).toEqual(["hub"]);
   });
 
   it("keeps a push node's exporters on 127.0.0.1 and remote-writes through a local agent", () => {

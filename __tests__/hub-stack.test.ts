@@ -40,7 +40,7 @@ describe("hub stack", () => {
   it("runs every hub service on one network with the house defaults", () => {
     expect(json).toHaveResourceWithProperties(Network, { name: "observability" });
     const names = services(parsed).map((c) => c.name).sort();
-    expect(names).toEqual(["alertmanager", "grafana", "loki", "loki-gateway", "nest", "node-exporter", "petcube", "prometheus", "promtail", "pushgateway", "ring", "tapo-camera-mcp"]);
+    expect(names).toEqual(["alertmanager", "blackbox-exporter", "grafana", "loki", "loki-gateway", "nest", "node-exporter", "petcube", "prometheus", "promtail", "pushgateway", "ring", "tapo-camera-mcp"]);
     // Docker can probe these without credentials; the rest need them (or are the
     // operator's images, or distroless), and Prometheus's scrape watches them instead.
     const probed = ["grafana", "loki-gateway", "promtail", "tapo-camera-mcp"];
@@ -56,8 +56,10 @@ describe("hub stack", () => {
       expect({ name: c.name, opts: c.security_opts, drop: c.capabilities?.drop }).toEqual({ name: c.name, opts: ["no-new-privileges:true"], drop: ["ALL"] });
     }
     expect(container(parsed, "promtail").capabilities.add).toEqual(["DAC_OVERRIDE"]);
+    // The hub's blackbox_exporter probes only its own certificate (TCP): no NET_RAW.
+    expect(container(parsed, "blackbox-exporter").capabilities.add).toBeUndefined();
     const readOnly = services(parsed).filter((c) => c.read_only).map((c) => c.name).sort();
-    expect(readOnly).toEqual(["alertmanager", "grafana", "loki", "loki-gateway", "node-exporter", "prometheus", "promtail", "pushgateway"]);
+    expect(readOnly).toEqual(["alertmanager", "blackbox-exporter", "grafana", "loki", "loki-gateway", "node-exporter", "prometheus", "promtail", "pushgateway"]);
     for (const name of readOnly) {
       const service = container(parsed, name);
       const loader = container(parsed, `${name}-config-loader`);

@@ -6,6 +6,8 @@
 // Every process is stopped by PID in afterAll.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, IncomingMessage, Server } from "node:http";
+import { createServer as createTlsServer } from "node:https";
+import { X509Certificate } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
@@ -192,8 +194,11 @@ beforeAll(async () => {
             "node-exporter": `127.0.0.1:${port.nodeExporter}`,
             "blackbox-exporter": `127.0.0.1:${port.blackbox}`,
             "camera-probe": `127.0.0.1:${port.blackbox}`,
+            "certificate-probe": `127.0.0.1:${port.blackbox}`,
           },
           (doc) => {
+            // The exporter probes its own TLS port, here the test's.
+            doc.scrape_configs.find((j: any) => j.job_name === "certificate-probe").static_configs[0].labels.__param_target = `127.0.0.1:${port.blackbox}`;
             const probe = doc.scrape_configs.find((j: any) => j.job_name === "camera-probe").static_configs[0].labels;
             Object.assign(probe, { __param_module: "camera_http", __param_target: `http://127.0.0.1:${camera}/` });
             doc.alerting.alertmanagers[0].static_configs = [{ targets: [`127.0.0.1:${port.alertmanager}`] }];
@@ -335,7 +340,7 @@ describe("web configs on the real binaries (slow)", () => {
 
 describe("clients on the real binaries (slow)", () => {
   it("Prometheus scrapes the exporters, the pushgateway and Alertmanager over TLS with basic auth, and probes a camera through blackbox_exporter", async () => {
-    const jobs = ["alertmanager", "blackbox-exporter", "camera-probe", "node-exporter", "prometheus", "pushgateway"];
+    const jobs = ["alertmanager", "blackbox-exporter", "camera-probe", "certificate-probe", "node-exporter", "prometheus", "pushgateway"];
     const up = await waitUntil(
       "every job up",
       async () => {
@@ -349,6 +354,28 @@ describe("clients on the real binaries (slow)", () => {
     );
     expect(up).toEqual(jobs);
     expect((await query('probe_success{job="camera-probe"}')).map((r) => r.value[1])).toEqual(["1"]);
+  });
+
+  it("learns from a host's blackbox_exporter when the certificate it serves expires, and that it verifies against the CA", async () => {
+    const series = await waitUntil("the certificate probe", async () => {
+      const [expiry] = await query('probe_ssl_earliest_cert_expiry{job="certificate-probe"}');
+      const [success] = await query('probe_success{job="certificate-probe"}');
+      return expiry && success && { expiry: Number(expiry.value[1]), success: success.value[1] };
+    }, 30_000, 250);
+    // The earliest expiry of the chain is the host certificate's (one year; the CA has ten).
+    const notAfter = Date.parse(new X509Certificate(pki.hosts.get(PULL_NODE)!.cert).validTo) / 1000;
+    expect(series).toEqual({ expiry: notAfter, success: "1" });
+  });
+
+  it("fails the certificate probe of a server whose certificate another CA issued", async () => {
+    const foreign = createTestPki(join(dir, "foreign-pki"), [{ host: "foreign", dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"] }], []);
+    const port = await freePort();
+    const server = createTlsServer({ ...foreign.hosts.get("foreign")! }, (_req, res) => res.end());
+    servers.push(server as unknown as Server);
+    await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+    const probe = (target: string) => request(`${url.blackbox}/probe?module=tls_certificate&target=${target}`, trusted("prometheus"));
+    expect((await probe(`127.0.0.1:${port}`)).body).toMatch(/^probe_success 0$/m);
+    expect((await probe(url.blackbox.replace("https://", ""))).body).toMatch(/^probe_success 1$/m);
   });
 
   it("stores an agent's samples sent with its credentials, and none sent with a wrong password", async () => {

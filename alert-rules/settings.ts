@@ -34,6 +34,12 @@ export interface AlertSettings {
   readonly failureWindow?: string;
   /** Window in which one critical log line is enough to alert. @default "5m" */
   readonly criticalLogWindow?: string;
+  /**
+   * Days of validity left below which a certificate alerts. Any deploy in a host
+   * certificate's last 30 days renews it (security/pki.ts), so at 21 days left
+   * nobody has deployed for 9 days of that window. @default 21
+   */
+  readonly certificateExpiryDays?: number;
 }
 
 export type ResolvedAlertSettings = Required<AlertSettings>;
@@ -56,6 +62,7 @@ export function resolveAlertSettings(settings: AlertSettings = {}): ResolvedAler
     targetDownFor: "5m",
     failureWindow: "10m",
     criticalLogWindow: "5m",
+    certificateExpiryDays: 21,
     ...settings,
   };
 }

@@ -5,7 +5,7 @@ import { HostBinding, HostContext, publishedPorts, WebAccess } from "./common-pr
 import { DockerService } from "./docker-service";
 import { PORTS } from "./ports";
 import { PropProblems } from "./validation";
-import { webConfigFiles } from "./web-access";
+import { clientFiles, webConfigFiles } from "./web-access";
 
 const CONFIG_DIR = "/etc/blackbox_exporter";
 
@@ -18,9 +18,15 @@ export interface BlackboxExporterProps extends HostContext {
   readonly access: WebAccess;
   /** @default 64 */
   readonly memoryMb?: number;
+  /** Probe cameras (ICMP needs NET_RAW). The hub's exporter only checks its own certificate. @default true */
+  readonly cameras?: boolean;
 }
 
-/** blackbox_exporter probing the node's cameras (ICMP, TCP, HTTP modules). */
+/**
+ * blackbox_exporter probing the node's cameras (ICMP, TCP, HTTP modules) and,
+ * when it serves TLS, its own certificate: every service of a host serves the
+ * same one, so the probe tells when the host's certificate nears its expiry.
+ */
 export class BlackboxExporter extends Construct {
   public readonly probeTimeoutSeconds: number;
   public readonly service: DockerService;
@@ -32,6 +38,9 @@ export class BlackboxExporter extends Construct {
     new PropProblems(this).range("probeTimeoutSeconds", this.probeTimeoutSeconds, 1, 60).range("memoryMb", memoryMb, 16, 4096).throwIfAny();
 
     const web = webConfigFiles(CONFIG_DIR, props.access);
+    const cameras = props.cameras ?? true;
+    const trust = props.access.tlsHost ? clientFiles(CONFIG_DIR, {}) : undefined;
+    const config = renderBlackboxConfig({ timeoutSeconds: this.probeTimeoutSeconds, cameraModules: cameras, caFile: trust?.client.tls?.caFile });
     this.service = new DockerService(this, "service", {
       serviceName: "blackbox-exporter",
       image: IMAGES.blackboxExporter,
@@ -44,10 +53,10 @@ export class BlackboxExporter extends Construct {
       healthcheck: null,
       ports: publishedPorts(props.publish, PORTS.blackboxExporter),
       // ICMP probes open raw sockets; nothing else is kept.
-      capabilities: ["NET_RAW"],
+      capabilities: cameras ? ["NET_RAW"] : [],
       readOnlyRootfs: true,
       configDir: CONFIG_DIR,
-      files: [{ containerPath: `${CONFIG_DIR}/blackbox.yml`, renderedName: "blackbox.yml", content: renderBlackboxConfig({ timeoutSeconds: this.probeTimeoutSeconds }) }, ...web.files],
+      files: [{ containerPath: `${CONFIG_DIR}/blackbox.yml`, renderedName: "blackbox.yml", content: config }, ...web.files, ...(trust?.files ?? [])],
     });
   }
 }

@@ -31,7 +31,7 @@ export interface HostCertificateSpec {
 export const HUB_HOST = "hub";
 
 /** Container names the hub's certificate answers to on the Docker network. */
-export const HUB_SERVICE_NAMES = ["prometheus", "alertmanager", "pushgateway", "grafana", "loki-gateway"] as const;
+export const HUB_SERVICE_NAMES = ["prometheus", "alertmanager", "pushgateway", "grafana", "loki-gateway", "blackbox-exporter"] as const;
 
 /** Edge services reached by name on the node's own Docker network. */
 const EDGE_SERVICE_NAMES = ["node-exporter", "blackbox-exporter", "prometheus-agent", "metrics-gateway"] as const;

@@ -1,7 +1,7 @@
 import type { HttpClient, Relabel, ScrapeJob } from "../constructs/config/prometheus-config";
 import { PORTS } from "../constructs/ports";
 import type { Inventory } from "../inventory/schema";
-import { edgeScrapeJobs } from "./node-scrape-jobs";
+import { CERTIFICATE_PROBE_JOB, certificateProbe, certificateProbeJob, edgeScrapeJobs } from "./node-scrape-jobs";
 
 /** `site` and `node` of the services that run on the hub itself. */
 export const HUB_LABELS = { site: "hub", node: "hub" } as const;
@@ -20,9 +20,9 @@ export function hubScrapeJobs(inv: Inventory, nodeExporterAddress: string, clien
   const caOnly: HttpClient = { tls: { caFile: client.tls!.caFile } };
   const clients = { exporters: { basicAuth: client.basicAuth, tls: caOnly.tls }, gateways: { tls: client.tls } };
   const edgeJobs = edgeScrapeJobs(pullNodes, clients);
-  // node_exporter and the log agent run on the hub too: one job each for hub and nodes.
+  // node_exporter, the log agent and the certificate probe run on the hub too: one job each for hub and nodes.
   const withEdgeTargets = (job: ScrapeJob): ScrapeJob => ({ ...job, targets: [...job.targets, ...(edgeJobs.find((j) => j.name === job.name)?.targets ?? [])] });
-  const shared = ["node-exporter", "log-agent"];
+  const shared = ["node-exporter", "log-agent", CERTIFICATE_PROBE_JOB];
 
   return [
     { name: "prometheus", scheme: "https", client: clients.exporters, targets: [onHub("prometheus", `localhost:${PORTS.prometheus}`)] },
@@ -39,6 +39,7 @@ export function hubScrapeJobs(inv: Inventory, nodeExporterAddress: string, clien
     }),
     { name: "tapo-camera-mcp", targets: [onHub("tapo-camera-mcp", `tapo-camera-mcp:${PORTS.cameraHub}`)], metricRelabels: cameraLocation(inv) },
     withEdgeTargets({ name: "node-exporter", scheme: "https", client: clients.exporters, targets: [onHub("node-exporter", nodeExporterAddress)] }),
+    withEdgeTargets(certificateProbeJob(clients.exporters, [certificateProbe(`blackbox-exporter:${PORTS.blackboxExporter}`, HUB_LABELS)])),
     ...edgeJobs.filter((j) => !shared.includes(j.name)),
     ...scrapedConnectors(inv),
   ];

@@ -5,6 +5,7 @@ import { Construct } from "constructs";
 import { deploymentRules, inhibitionRules, renderRuleGroups } from "../alert-rules";
 import {
   Alertmanager,
+  BlackboxExporter,
   CameraHub,
   Connector,
   Credentials,
@@ -121,6 +122,8 @@ export class HubStack extends TerraformStack {
       port: hub.publish.nodeExporter?.port,
       access: { tlsHost, users: ["operator", "prometheus"] },
     });
+    // Probes only the hub's own certificate (its expiry alert); cameras are probed at their nodes.
+    new BlackboxExporter(this, "blackbox-exporter", { ...context, cameras: false, access: { tlsHost, users: ["operator", "prometheus"] } });
     new CameraHub(this, "camera-hub", { ...context, image: hub.cameraHub.image, publish: hub.publish.cameraHub });
 
     // The hub's own containers (connectors, camera hub, the stack) ship logs like any node's.

@@ -1,4 +1,4 @@
-import { probeOf } from "../constructs/config/blackbox-config";
+import { CERTIFICATE_MODULE, probeOf } from "../constructs/config/blackbox-config";
 import type { HttpClient, ScrapeJob, ScrapeTarget } from "../constructs/config/prometheus-config";
 import { PORTS } from "../constructs/ports";
 import type { EdgeNode, Site } from "../inventory/schema";
@@ -22,6 +22,24 @@ export interface ScrapedNode {
   readonly host: string;
   /** The edge agent and log agent sit behind the node's metrics gateway (pull sites with TLS). */
   readonly viaGateway: boolean;
+}
+
+/** Job of the certificate probes: each host's blackbox_exporter checks the certificate it serves itself. */
+export const CERTIFICATE_PROBE_JOB = "certificate-probe";
+
+/**
+ * A certificate probe through the blackbox_exporter at `address`: the exporter
+ * dials its own TLS port on 127.0.0.1 (in its container, whatever the network
+ * mode) and verifies the chain against the CA, so the series tell the host's
+ * certificate expiry and whether it still verifies.
+ */
+export function certificateProbe(address: string, labels: { site: string; node: string }): ScrapeTarget {
+  return { address, labels: { ...labels, service: "certificate", __param_target: `127.0.0.1:${PORTS.blackboxExporter}`, __param_module: CERTIFICATE_MODULE } };
+}
+
+/** The certificate-probe job (metrics from /probe, over TLS with the exporters' credentials). */
+export function certificateProbeJob(client: HttpClient, targets: readonly ScrapeTarget[]): ScrapeJob {
+  return { name: CERTIFICATE_PROBE_JOB, metricsPath: "/probe", scheme: "https", client, targets };
 }
 
 /** How the scraper authenticates: basic auth to the exporters, a client certificate to the gateways. */
@@ -60,6 +78,8 @@ export function edgeScrapeJobs(nodes: readonly ScrapedNode[], clients: EdgeScrap
       };
     }),
   );
+  // Only hosts that serve TLS have a certificate in use.
+  const certificates = nodes.filter((n) => n.site.tls).map((n) => certificateProbe(`${n.host}:${PORTS.blackboxExporter}`, { site: n.site.name, node: n.node.name }));
   if (nodes.length === 0) return [];
   return [
     { name: "node-exporter", scheme: "https", client: clients.exporters, targets: exporter("node-exporter", PORTS.nodeExporter) },
@@ -80,5 +100,6 @@ export function edgeScrapeJobs(nodes: readonly ScrapedNode[], clients: EdgeScrap
           },
         ]
       : []),
+    ...(certificates.length > 0 ? [certificateProbeJob(clients.exporters, certificates)] : []),
   ];
 }

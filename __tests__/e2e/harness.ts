@@ -14,6 +14,7 @@ import { dirname, join, relative } from "node:path";
 import { parse, stringify } from "yaml";
 import { durationSeconds } from "../../alert-rules/settings";
 import type { Inventory } from "../../inventory/schema";
+import { CERTIFICATE_PROBE_JOB } from "../../stacks/node-scrape-jobs";
 import { freePort, start, Started, waitUntilReady } from "../support/processes";
 
 export type Labels = Record<string, string>;
@@ -116,11 +117,13 @@ export interface PrometheusRewrite {
 /**
  * A copy of a rendered prometheus.yml (hub or agent) that scrapes loopback
  * stand-ins. The stand-ins speak plain HTTP, so the clients' TLS and basic-auth
- * settings go: these scenarios are about alert flow; security.test.ts runs the
- * rendered security settings against the real binaries.
+ * settings go, and so do the certificate probes (a TLS handshake is all they
+ * check): these scenarios are about alert flow; security.test.ts runs the
+ * rendered security settings and the certificate probe against the real binaries.
  */
 export function rewritePrometheusForTest(yaml: string, r: PrometheusRewrite): string {
   const doc = parse(yaml);
+  doc.scrape_configs = doc.scrape_configs.filter((job: { job_name: string }) => job.job_name !== CERTIFICATE_PROBE_JOB);
   if (r.timing) doc.global = { ...doc.global, scrape_interval: duration(r.timing.intervalSeconds), evaluation_interval: duration(r.timing.intervalSeconds) };
   if (doc.alerting) {
     if (r.alertmanager) doc.alerting.alertmanagers = [{ static_configs: [{ targets: [r.alertmanager] }] }];
