@@ -132,6 +132,10 @@ describe("renderGrafanaIni", () => {
     expect(ini).toContain("admin_password = $__file{/run/pw}");
     expect(ini).toContain("cookie_secure = true");
   });
+
+  it("keeps the plugins the pinned image bundles: no update at start onto the read-only root", () => {
+    expect(ini).toMatch(/\[plugins\]\npreinstall_auto_update = false/);
+  });
 });
 
 describe("toTerraformContent", () => {

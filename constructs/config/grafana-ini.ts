@@ -31,6 +31,10 @@ export function renderGrafanaIni(cfg: GrafanaServerConfig): string {
     log: { mode: "console" },
     "auth.anonymous": { enabled: false },
     analytics: { reporting_enabled: false, check_for_updates: false, check_for_plugin_updates: false },
+    // Grafana 12.3+ updates its preinstalled plugins (Prometheus, Loki, ...) from grafana.com at
+    // every start: it unloads the bundled one, then fails to replace it on the read-only root,
+    // and the datasource is gone. Keep the versions the pinned image bundles.
+    plugins: { preinstall_auto_update: false },
   };
   const body = Object.entries(sections)
     .map(([name, keys]) => [`[${name}]`, ...Object.entries(keys).map(([k, v]) => `${k} = ${v}`)].join("\n"))
