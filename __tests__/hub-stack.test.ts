@@ -65,6 +65,8 @@ describe("hub stack", () => {
       const loader = container(parsed, `${name}-config-loader`);
       expect(service.upload).toBeUndefined();
       expect(loader).toMatchObject({ attach: true, must_run: false, network_mode: "none" });
+      // The provider ignores an attached container's exit code; the apply fails on a failed copy.
+      expect(loader.lifecycle.postcondition).toEqual([{ condition: "${self.exit_code == 0}", error_message: expect.stringContaining(`${name}-config-loader failed`) }]);
       // The service is replaced whenever its loader is (new files), by a bare address Terraform accepts.
       expect(service.lifecycle.replace_triggered_by).toEqual([expect.stringMatching(/^docker_container\.[A-Za-z0-9_-]+$/)]);
       expect(service.depends_on).toEqual(service.lifecycle.replace_triggered_by);

@@ -213,6 +213,11 @@ export class DockerService extends Construct {
       upload: this.resolveWhenReady(lazy, uploads),
       logDriver: "json-file",
       logOpts: { "max-size": "1m", "max-file": "1" },
+      // The provider waits for an attached container but ignores its exit code: a failed
+      // copy (disk full) would leave the service with a partial config and no error here.
+      lifecycle: {
+        postcondition: [{ condition: "${self.exit_code == 0}", errorMessage: `${props.serviceName}-config-loader failed to copy the config onto ${props.serviceName}-config: see its logs (docker logs ${props.serviceName}-config-loader)` }],
+      },
     });
     return { volume, container };
   }
