@@ -4,7 +4,7 @@
 // node_exporter and blackbox_exporter, an agent for every node of a push site, and
 // loopback stand-ins for cameras, edge agents, log agents and the hub's other
 // services. Every receiver is a local webhook that prints what it gets. Ctrl-C
-// stops everything. The same start-up as the e2e tests (__tests__/e2e/harness.ts).
+// stops everything. The same start-up as the e2e tests (__tests__/real/e2e/harness.ts).
 //
 //   npm run preview                  production intervals, as rendered
 //   npm run preview -- --fast        the tests' intervals: 1 s scrapes, rule time 30× faster
@@ -18,7 +18,7 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
-import { Delivery, Hub, Processes, startHub, TEST_TIMING } from "../__tests__/e2e/harness";
+import { Delivery, Hub, Processes, startHub, TEST_TIMING } from "../__tests__/real/e2e/harness";
 import { freePort } from "../__tests__/support/processes";
 import { InventoryError, loadInventory } from "../inventory/load";
 import { defineStacks } from "../stacks/app";

@@ -12,10 +12,10 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "n
 import { createServer, Server } from "node:http";
 import { dirname, join, relative } from "node:path";
 import { parse, stringify } from "yaml";
-import { durationSeconds } from "../../alert-rules/settings";
-import type { Inventory } from "../../inventory/schema";
-import { CERTIFICATE_PROBE_JOB } from "../../stacks/node-scrape-jobs";
-import { freePort, start, Started, waitUntilReady } from "../support/processes";
+import { durationSeconds } from "../../../alert-rules/settings";
+import type { Inventory } from "../../../inventory/schema";
+import { CERTIFICATE_PROBE_JOB } from "../../../stacks/node-scrape-jobs";
+import { freePort, start, Started, waitUntilReady } from "../../support/processes";
 
 export type Labels = Record<string, string>;
 

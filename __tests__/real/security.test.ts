@@ -12,16 +12,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
 import { parse, stringify } from "yaml";
-import type { Placeholder } from "../constructs/config/terraform-content";
-import { connectorIdentity, hostCertificates, passwordIdentities } from "../security/pki";
-import { defineStacks } from "../stacks/app";
-import { renderedFiles } from "../stacks/rendered-files";
+import type { Placeholder } from "../../constructs/config/terraform-content";
+import { connectorIdentity, hostCertificates, passwordIdentities } from "../../security/pki";
+import { defineStacks } from "../../stacks/app";
+import { renderedFiles } from "../../stacks/rendered-files";
 import { delay, Processes, rewriteAlertmanagerForTest, waitUntil } from "./e2e/harness";
-import { exampleInventory } from "./support/example";
-import { request, RequestOptions, statusOf } from "./support/http";
-import { installService } from "./support/install";
-import { createTestPki, TestPki, testPassword } from "./support/pki";
-import { freePort } from "./support/processes";
+import { exampleInventory } from "../support/example";
+import { request, RequestOptions, statusOf } from "../support/http";
+import { installService } from "../support/install";
+import { createTestPki, TestPki, testPassword } from "../support/pki";
+import { freePort } from "../support/processes";
 
 jest.setTimeout(60_000);
 

@@ -17,9 +17,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import { durationSeconds } from "../../alert-rules/settings";
-import { exampleInventory, ROOT } from "../support/example";
-import { freePort } from "../support/processes";
+import { durationSeconds } from "../../../alert-rules/settings";
+import { exampleInventory, ROOT } from "../../support/example";
+import { freePort } from "../../support/processes";
 import {
   alertmanagerAlerts,
   AlertmanagerAlert,

@@ -4,10 +4,10 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import { deploymentRules, renderRuleTests } from "../alert-rules";
-import { exampleInventory, ROOT } from "./support/example";
-import { installService, renderedOnDisk } from "./support/install";
-import { runTool } from "./support/tools";
+import { deploymentRules, renderRuleTests } from "../../alert-rules";
+import { exampleInventory, ROOT } from "../support/example";
+import { installService, renderedOnDisk } from "../support/install";
+import { runTool } from "../support/tools";
 
 const HUB = join(ROOT, "rendered", "hub");
 let work: string;
