@@ -4,7 +4,7 @@ import { Network } from "@cdktf/provider-docker/lib/network";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
 import { Aspects, Lazy, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { Placeholder, secretsReferencedBy, toTerraformContent } from "./config/terraform-content";
+import { displayForm, Placeholder, secretsReferencedBy, toTerraformContent } from "./config/terraform-content";
 import type { Credentials } from "./credentials";
 import { SecretVariables } from "./secret-variables";
 import { IMAGES } from "../versions";
@@ -178,7 +178,7 @@ export class DockerService extends Construct {
     Aspects.of(this).add({
       visit: (node) => {
         if (node !== this) return;
-        for (const file of this.files) for (const name of secretsReferencedBy(file.content)) props.secrets.token(name);
+        for (const file of this.produceFiles()) for (const name of secretsReferencedBy(file.content)) props.secrets.token(name);
       },
     });
   }
@@ -235,7 +235,7 @@ export class DockerService extends Construct {
   /** Upload blocks; with `stagingFrom`, paths under it move to the loader's staging directory. */
   private uploads(props: DockerServiceProps, stagingFrom: string) {
     const resolve = (p: Placeholder) => (p.kind === "var" ? props.secrets.token(p.name) : props.credentials.token(p));
-    return this.files.map((f) => {
+    return this.produceFiles().map((f) => {
       let file = f.containerPath;
       if (stagingFrom) {
         if (!file.startsWith(`${stagingFrom}/`)) throw new Error(`${this.node.path}: ${file} is outside configDir ${stagingFrom}; a read-only root filesystem only gets files there`);
@@ -245,8 +245,8 @@ export class DockerService extends Construct {
     });
   }
 
-  /** The files as uploaded (secrets and credentials as placeholders). */
+  /** The files as uploaded, in their review form (rendered/): secrets and credentials as `${var.NAME}`-style placeholders. */
   get files(): readonly ServiceFile[] {
-    return this.produceFiles();
+    return this.produceFiles().map((f) => ({ ...f, content: displayForm(f.content) }));
   }
 }

@@ -1,6 +1,6 @@
 import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
-import { VARIABLE_PATTERN } from "../inventory/schema";
+import { isTerraformVariableName, TERRAFORM_VARIABLE_NAME_RULE } from "./value-types";
 
 /**
  * The sensitive Terraform variables of one stack, declared on first use. Their
@@ -16,7 +16,7 @@ export class SecretVariables extends Construct {
 
   /** The cdktf token for `${var.name}`, declaring the variable if needed. */
   token(name: string, description = `Secret ${name} (sensitive)`): string {
-    if (!VARIABLE_PATTERN.test(name)) throw new Error(`${this.node.path}: secret variable name must match ${VARIABLE_PATTERN}, got ${JSON.stringify(name)}`);
+    if (!isTerraformVariableName(name)) throw new Error(`${this.node.path}: secret variable name ${TERRAFORM_VARIABLE_NAME_RULE}, got ${JSON.stringify(name)}`);
     let variable = this.variables.get(name);
     if (!variable) {
       // The Terraform address must be exactly `var.<name>` (renders show that form),

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { DURATION_PATTERN, SIZE_PATTERN } from "../inventory/schema";
+import { DURATION_RULE, isDuration, isSize, SIZE_RULE } from "./value-types";
 
 /**
  * Collects every invalid prop of a construct and throws once, naming the
@@ -16,11 +16,11 @@ export class PropProblems {
   }
 
   duration(prop: string, value: string): this {
-    return this.require(value !== "" && DURATION_PATTERN.test(value), prop, "must be a Prometheus duration such as 30s, 15m or 30d", value);
+    return this.require(isDuration(value), prop, DURATION_RULE, value);
   }
 
   size(prop: string, value: string): this {
-    return this.require(SIZE_PATTERN.test(value), prop, "must be a size such as 512MB or 40GB", value);
+    return this.require(isSize(value), prop, SIZE_RULE, value);
   }
 
   range(prop: string, value: number, min: number, max: number): this {
