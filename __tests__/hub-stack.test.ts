@@ -185,8 +185,8 @@ describe("constructs", () => {
     const security = { credentials: stack.credentials, access: { users: ["operator"] }, clientIdentity: { username: "prometheus" } };
     expect(() => new Prometheus(stack, "bad-prometheus", { network, secrets, ...security, retentionTime: "30x", retentionSize: "lots", scrapeIntervalSeconds: 0 })).toThrow(
       [
-        'hub/bad-prometheus: retentionTime must be a Prometheus duration such as 30s, 15m or 30d, got "30x"',
-        'hub/bad-prometheus: retentionSize must be a size such as 512MB or 40GB, got "lots"',
+        'hub/bad-prometheus: retentionTime must be a Prometheus duration such as 30s, 15m, 2h or 30d (units y w d h m s ms, largest first, at most 292y), got "30x"',
+        'hub/bad-prometheus: retentionSize must be a size such as 512MB or 40GB (units B KB MB GB TB PB EB, at most 7EB), got "lots"',
         "hub/bad-prometheus: scrapeIntervalSeconds must be a whole number between 1 and 3600, got 0",
       ].join("\n"),
     );

@@ -82,7 +82,7 @@ describe("inventory", () => {
 
   it("fails when a port is out of range", () => {
     expect(problemsOf((d) => (d.sites[0].nodes[0].cameras[1].port = 70000))).toContainEqual(
-      expect.stringMatching(/sites\[0\]\.nodes\[0\]\.cameras\[1\]\.port: must be between 1 and 65535, got 70000$/),
+      expect.stringMatching(/sites\[0\]\.nodes\[0\]\.cameras\[1\]\.port: must be a whole number between 1 and 65535, got 70000$/),
     );
   });
 
@@ -91,8 +91,8 @@ describe("inventory", () => {
       d.hub.dockerHost = "tcp://hub:2375";
       d.sites[0].nodes[0].dockerHost = "ssh://pi@porch home";
     });
-    expect(problems).toContainEqual(expect.stringMatching(/hub\.dockerHost: must use the ssh:\/\/ scheme, got "tcp:\/\/hub:2375"$/));
-    expect(problems).toContainEqual(expect.stringMatching(/sites\[0\]\.nodes\[0\]\.dockerHost: must be an ssh:\/\/ URL.*got "ssh:\/\/pi@porch home"$/));
+    expect(problems).toContainEqual(expect.stringMatching(/hub\.dockerHost: must use the ssh:\/\/ scheme, as in ssh:\/\/user@host, got "tcp:\/\/hub:2375"$/));
+    expect(problems).toContainEqual(expect.stringMatching(/sites\[0\]\.nodes\[0\]\.dockerHost: host must be an IPv4 address .* or a host name .*, got "ssh:\/\/pi@porch home"$/));
   });
 
   it("fails when a route names a receiver nobody defines", () => {
@@ -108,9 +108,9 @@ describe("inventory", () => {
     const problems = problemsOf((d) => (d.sites[1].maintenance = [{ weekdays: ["sunday", "funday"], start: "05:00", end: "04:30", location: "Mars/Olympus" }]));
     expect(problems).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/sites\[1\]\.maintenance\[0\]\.weekdays\[1\]: must be a weekday or a range such as monday:friday, got "funday"$/),
+        expect.stringMatching(/sites\[1\]\.maintenance\[0\]\.weekdays\[1\]: must be a weekday or a range such as monday:friday \(lowercase\), got "funday"$/),
         expect.stringMatching(/sites\[1\]\.maintenance\[0\]\.end: must be after start \(05:00\), got "04:30"$/),
-        expect.stringMatching(/sites\[1\]\.maintenance\[0\]\.location: must be an IANA time zone such as Europe\/Berlin, got "Mars\/Olympus"$/),
+        expect.stringMatching(/sites\[1\]\.maintenance\[0\]\.location: must be an IANA time zone spelled exactly, such as Europe\/Berlin or UTC, got "Mars\/Olympus"$/),
       ]),
     );
   });
@@ -141,7 +141,7 @@ describe("inventory", () => {
 
   it("fails when the YAML itself is broken, with its line", () => {
     expect(() => parseInventory("hub:\n  address: [1\n", "broken.yaml")).toThrow(/broken\.yaml:\d+:\d+ /);
-    expect(() => parseInventory("hub: {}\nhub: {}\n", "twice.yaml")).toThrow(/twice\.yaml:2:1 Map keys must be unique/);
+    expect(() => parseInventory("hub: {}\nhub: {}\n", "twice.yaml")).toThrow(/twice\.yaml:2:1 a key appears twice in the same mapping; keep one/);
   });
 
   it("fails when the file is missing, naming it", () => {

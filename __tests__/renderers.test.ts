@@ -4,7 +4,7 @@ import { BLACKHOLE, renderAlertmanagerConfig } from "../constructs/config/alertm
 import { renderGrafanaIni } from "../constructs/config/grafana-ini";
 import { renderLokiConfig } from "../constructs/config/loki-config";
 import { renderPrometheusConfig } from "../constructs/config/prometheus-config";
-import { secretsReferencedBy, toTerraformContent } from "../constructs/config/terraform-content";
+import { bcryptRef, displayForm, passwordRef, placeholdersIn, secretRef, secretsReferencedBy, tlsRef, toTerraformContent } from "../constructs/config/terraform-content";
 import { undocumentedKeys } from "./support/config-reference";
 import { exampleInventory } from "./support/example";
 
@@ -140,9 +140,30 @@ describe("renderGrafanaIni", () => {
 
 describe("toTerraformContent", () => {
   it("escapes Terraform template syntax but keeps secret references", () => {
-    const text = 'replacement: "${1}"\nurl: ${var.pager_url}\nloop: %{ for x in y }';
+    const text = `replacement: "\${1}"\nurl: ${secretRef("pager_url")}\nloop: %{ for x in y }`;
     expect(toTerraformContent(text, (p) => `<${p.kind}:${p.name}>`)).toBe('replacement: "$${1}"\nurl: <var:pager_url>\nloop: %%{ for x in y }');
     expect(secretsReferencedBy(text)).toEqual(["pager_url"]);
+    expect(displayForm(text)).toBe('replacement: "${1}"\nurl: ${var.pager_url}\nloop: %{ for x in y }');
+  });
+
+  it("reads no placeholder from text: only the functions that make them do", () => {
+    const typed = "path: /onvif/${password.operator} user: ${var.smtp_password} key: ${tls.hub.key} hash: ${bcrypt.operator}";
+    expect(placeholdersIn(typed)).toEqual([]);
+    expect(toTerraformContent(typed, () => "RESOLVED")).toBe(typed.replace(/\$\{/g, () => "$${"));
+    const made = `${passwordRef("operator")} ${bcryptRef("operator")} ${tlsRef("hub", "key")} ${tlsRef("ca", "cert")}`;
+    expect(placeholdersIn(made)).toEqual([
+      { kind: "password", name: "operator" },
+      { kind: "bcrypt", name: "operator" },
+      { kind: "tls", name: "hub", part: "key" },
+      { kind: "tls", name: "ca", part: "cert" },
+    ]);
+    expect(displayForm(made)).toBe("${password.operator} ${bcrypt.operator} ${tls.hub.key} ${tls.ca.cert}");
+  });
+
+  it("fails when a placeholder is asked for with a name that is not one", () => {
+    expect(() => secretRef("X-URL")).toThrow('secret variable name must be a Terraform variable name: 1-63 lowercase letters, digits and underscores, starting with a letter, and not one Terraform reserves (count, depends_on, for_each, lifecycle, locals, providers, source, version), got "X-URL"');
+    expect(() => secretRef("count")).toThrow(/got "count"/);
+    expect(() => passwordRef("a}b")).toThrow('password placeholder name must be lowercase letters, digits, "_" or "-", starting with a letter, got "a}b"');
   });
 });
 

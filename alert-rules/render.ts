@@ -1,3 +1,4 @@
+import { expandLiterals, literalInGoTemplate } from "../constructs/config/go-template";
 import { toYaml } from "../constructs/config/yaml";
 import { AlertRule, RuleFile, RuleGroup } from "./types";
 
@@ -31,7 +32,8 @@ function annotationsOf(rule: AlertRule, runbookUrl: string): Record<string, stri
     const leftover = text.replace(LABEL_TEMPLATE, "");
     if (leftover.includes("{{")) throw new Error(`alert-rules: ${rule.alert}: annotations may only use {{ $labels.name }} templates, got ${JSON.stringify(text)}`);
   }
-  return { summary: rule.summary, description: rule.description, runbook_url: `${runbookUrl}#${runbookAnchor(rule.alert)}` };
+  // The runbook URL comes from the deployment (the inventory): inert, whatever it holds.
+  return { summary: rule.summary, description: rule.description, runbook_url: literalInGoTemplate(`${runbookUrl}#${runbookAnchor(rule.alert)}`) };
 }
 
 /** Renders the `promtool test rules` file for a rule file that sits next to it as `ruleFilePath`. */
@@ -70,7 +72,7 @@ function ruleFor(rules: readonly AlertRule[], alertname: string, labels: Readonl
 }
 
 function expandAnnotations(annotations: Record<string, string>, labels: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(annotations).map(([k, v]) => [k, v.replace(LABEL_TEMPLATE, (_, name: string) => labels[name] ?? "")]));
+  return Object.fromEntries(Object.entries(annotations).map(([k, v]) => [k, expandLiterals(v.replace(LABEL_TEMPLATE, (_, name: string) => labels[name] ?? ""))]));
 }
 
 /** RUNBOOK.md: one section per alert, generated from the rule definitions. */

@@ -6,6 +6,7 @@ import { Aspects, Lazy, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { displayForm, Placeholder, secretsReferencedBy, toTerraformContent } from "./config/terraform-content";
 import type { Credentials } from "./credentials";
+import { DockerHostRegistry } from "./docker-host-registry";
 import { SecretVariables } from "./secret-variables";
 import { IMAGES } from "../versions";
 
@@ -81,6 +82,8 @@ export interface DockerServiceProps {
   readonly hostMounts?: HostMount[];
   /** "host" shares the host's network stack instead of joining the stack network. @default - the stack network */
   readonly networkMode?: "host";
+  /** Where a host-network service listens, so no other service of the host binds it too. @default [] */
+  readonly hostListeners?: { readonly address: string; readonly port: number }[];
   /** @default - own PID namespace */
   readonly pidMode?: "host";
   /**
@@ -119,6 +122,15 @@ export class DockerService extends Construct {
     this.serviceName = props.serviceName;
     const files = props.files ?? [];
     this.produceFiles = typeof files === "function" ? files : () => files;
+
+    // One Docker host holds each container name, volume name and address:port once.
+    const registry = DockerHostRegistry.of(this);
+    registry.claim({ kind: "container", name: props.serviceName }, this);
+    if (props.readOnlyRootfs) registry.claim({ kind: "container", name: `${props.serviceName}-config-loader` }, this);
+    for (const v of props.dataVolumes ?? []) registry.claim({ kind: "volume", name: `${props.serviceName}-${v.name}` }, this);
+    if (props.readOnlyRootfs) registry.claim({ kind: "volume", name: `${props.serviceName}-config` }, this);
+    for (const p of props.ports ?? []) registry.claim({ kind: "binding", address: p.address, port: p.hostPort }, this);
+    for (const l of props.hostListeners ?? []) registry.claim({ kind: "binding", address: l.address, port: l.port }, this);
 
     const image = new Image(this, "image", { name: props.image, keepLocally: true });
     this.volumes = (props.dataVolumes ?? []).map(

@@ -45,6 +45,7 @@ export class NodeExporter extends Construct {
       credentials: props.credentials,
       memoryMb,
       networkMode: "host",
+      hostListeners: [{ address: props.listenAddress, port: this.port }],
       pidMode: "host",
       command: ["--path.rootfs=/host", `--web.listen-address=${this.address}`, web.flag],
       // /metrics needs credentials; the scrape's `up` (PrometheusTargetDown, EdgeNodeDown) watches it.

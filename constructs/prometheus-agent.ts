@@ -68,6 +68,7 @@ export class PrometheusAgent extends Construct {
       credentials: props.credentials,
       memoryMb,
       networkMode: "host",
+      hostListeners: [{ address: "127.0.0.1", port: PORTS.prometheus }],
       command: [
         "--agent",
         `--config.file=${configDir}/prometheus.yml`,

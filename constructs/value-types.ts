@@ -7,7 +7,8 @@ export const NAME_PATTERN = /^[a-z](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
 export const NAME_RULE = "must be 1-32 lowercase letters, digits or inner hyphens, starting with a letter";
 
 /** Prometheus duration syntax (units in descending order, as Prometheus requires). */
-export const DURATION_PATTERN = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
+export const DURATION_PATTERN = /^(?:\d+y)?(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?(?:\d+ms)?$/;
+const DURATION_PARTS = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
 const DURATION_UNIT_MS = [365 * 86_400_000, 7 * 86_400_000, 86_400_000, 3_600_000, 60_000, 1_000, 1].map(BigInt);
 /** Prometheus keeps durations as 64-bit nanoseconds: about 292 years. */
 const MAX_DURATION_NS = 2n ** 63n - 1n;
@@ -15,22 +16,25 @@ export const DURATION_RULE = "must be a Prometheus duration such as 30s, 15m, 2h
 
 /** Milliseconds of a Prometheus duration, or undefined when Prometheus would reject it (syntax or range). */
 export function durationMs(value: string): bigint | undefined {
-  const match = DURATION_PATTERN.exec(value);
+  const match = DURATION_PARTS.exec(value);
   if (!match || value === "") return undefined;
   const ms = match.slice(1).reduce((sum, n, i) => (n === undefined ? sum : sum + BigInt(n) * DURATION_UNIT_MS[i]), 0n);
   return ms * 1_000_000n > MAX_DURATION_NS ? undefined : ms;
 }
 
 export const isDuration = (value: string) => durationMs(value) !== undefined;
+/** Spelled like a duration, whatever its size. */
+export const isDurationSyntax = (value: string) => value !== "" && DURATION_PATTERN.test(value);
 export const isNonZeroDuration = (value: string) => (durationMs(value) ?? 0n) > 0n;
 
 /** Prometheus `--storage.tsdb.retention.size` syntax (base-2 units, 64-bit bytes). */
-export const SIZE_PATTERN = /^(\d+)(B|KB|MB|GB|TB|PB|EB)$/;
+export const SIZE_PATTERN = /^\d+(?:B|KB|MB|GB|TB|PB|EB)$/;
+const SIZE_PARTS = /^(\d+)(B|KB|MB|GB|TB|PB|EB)$/;
 const SIZE_UNITS = ["B", "KB", "MB", "GB", "TB", "PB", "EB"];
 export const SIZE_RULE = "must be a size such as 512MB or 40GB (units B KB MB GB TB PB EB, at most 7EB)";
 
 export function isSize(value: string): boolean {
-  const match = SIZE_PATTERN.exec(value);
+  const match = SIZE_PARTS.exec(value);
   if (!match) return false;
   return BigInt(match[1]) * 1024n ** BigInt(SIZE_UNITS.indexOf(match[2])) <= 2n ** 63n - 1n;
 }

@@ -1,9 +1,10 @@
 // Reads an inventory file and validates it, reporting every problem at once as
 // `file:line:col path: message (got value)` so the operator can fix them in one go.
 import { readFileSync } from "node:fs";
-import { Document, isCollection, LineCounter, parseDocument } from "yaml";
+import { Alias, Document, isCollection, isMap, LineCounter, parseDocument, visit } from "yaml";
 import type { z } from "zod";
 import { Inventory, inventorySchema } from "./schema";
+import { textProblemsIn } from "./text-rules";
 
 export class InventoryError extends Error {
   constructor(
@@ -33,16 +34,58 @@ export function parseInventory(text: string, file: string): Inventory {
       file,
       doc.errors.map((e) => {
         const { line, col } = lines.linePos(e.pos[0]);
-        return `${file}:${line}:${col} ${e.message.split("\n")[0]}`;
+        return `${file}:${line}:${col} ${yamlErrorMessage(e.code, e.message)}`;
       }),
     );
   }
-  const result = inventorySchema.safeParse(doc.toJS());
-  if (!result.success) throw new InventoryError(file, result.error.issues.flatMap((issue) => describeIssue(issue, doc, lines, file)));
-  return result.data;
+  if (!isMap(doc.contents)) {
+    const what = doc.contents === null ? "is empty (or only comments)" : "must be a mapping with the keys hub, edgeAgent, sites and alerting";
+    throw new InventoryError(file, [`${where(doc, lines, file, [])}: the inventory ${what}; see inventory/sites.yaml for an example`]);
+  }
+  const data = toPlainData(doc, lines, file);
+  // Text rules first: a value they refuse gets that one message, not a second one from its field's type.
+  const textProblems = textProblemsIn(doc.contents);
+  const refused = new Set(textProblems.map((p) => JSON.stringify(p.path)));
+  const problems = textProblems.map((p) => `${where(doc, lines, file, p.path)}: ${p.message}, got ${show(doc.getIn(p.path))}`);
+  const result = inventorySchema.safeParse(data);
+  if (result.success && problems.length === 0) return result.data;
+  const issues = result.success ? [] : result.error.issues.filter((issue) => !refused.has(JSON.stringify(issue.path)));
+  throw new InventoryError(file, [...problems, ...issues.flatMap((issue) => describeIssue(issue, doc, lines, file))]);
+}
+
+/** The document as plain data; aliases that point nowhere or expand without end become messages. */
+function toPlainData(doc: Document, lines: LineCounter, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    let alias: Alias | undefined;
+    visit(doc, { Alias: (_, node) => ((alias ??= node), visit.BREAK) });
+    const at = alias?.range ? lines.linePos(alias.range[0]) : { line: 1, col: 1 };
+    const message = /Unresolved alias/.test(err.message)
+      ? `the alias *${alias?.source} refers to no anchor (&${alias?.source}) defined before it`
+      : "the document expands YAML aliases more than 100 times (a guard against resource exhaustion): write the values out";
+    throw new InventoryError(file, [`${file}:${at.line}:${at.col} ${message}`]);
+  }
+}
+
+function yamlErrorMessage(code: string, message: string): string {
+  if (code === "MULTIPLE_DOCS") return "the file must hold one YAML document; remove the second one (after ---)";
+  if (code === "DUPLICATE_KEY") return "a key appears twice in the same mapping; keep one";
+  return message.split("\n")[0];
 }
 
 type Path = PropertyKey[];
+
+/**
+ * A problem found after validation (where the resources are made), placed at
+ * `path` of the file like the schema's own messages.
+ */
+export function inventoryProblem(file: string, path: Path, message: string): string {
+  const lines = new LineCounter();
+  const doc = parseDocument(readFileSync(file, "utf8"), { lineCounter: lines });
+  return `${where(doc, lines, file, path)}: ${message}, got ${show(doc.getIn(path as unknown[]))}`;
+}
 
 function describeIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter, file: string): string[] {
   if (issue.code === "unrecognized_keys") {
@@ -61,9 +104,18 @@ function describeIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCounte
 function messageFor(issue: z.core.$ZodIssue): string {
   if (issue.code === "invalid_union" && "note" in issue && issue.note === "No matching discriminator")
     return "type must be one of the receiver types webhook, email, pushover, msteams";
-  if (issue.code === "invalid_type") return `must be ${issue.expected === "array" ? "a list" : issue.expected === "object" ? "a mapping" : `a ${issue.expected}`}`;
+  if (issue.code === "invalid_type") return `must be ${EXPECTED[issue.expected] ?? `a ${issue.expected}`}`;
   return issue.message;
 }
+
+const EXPECTED: Record<string, string> = {
+  array: "a list",
+  object: "a mapping",
+  int: "a whole number",
+  number: "a number",
+  string: "a text value",
+  boolean: "true or false",
+};
 
 function where(doc: Document, lines: LineCounter, file: string, path: Path): string {
   return `${file}:${position(doc, lines, path)} ${formatPath(path)}`;
@@ -86,8 +138,13 @@ export function formatPath(path: Path): string {
   return path.map((seg, i) => (typeof seg === "number" ? `[${seg}]` : `${i === 0 ? "" : "."}${String(seg)}`)).join("");
 }
 
+/** The value as the operator wrote it, quoted; URL passwords masked, long values cut. */
 function show(value: unknown): string {
   const plain = isCollection(value) ? value.toJSON() : value;
-  const text = JSON.stringify(plain);
+  const text = JSON.stringify(plain, (_, v) => (typeof v === "string" ? maskPasswords(v) : v)) ?? String(plain);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+export function maskPasswords(text: string): string {
+  return text.replace(/(\b[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^:/@\s]*:)[^@/\s]*@/g, "$1***@");
 }

@@ -1,36 +1,59 @@
 // The inventory's schema: the one place that says what a deployment may contain.
 // Shape and single-field rules live in the zod types; rules that relate several
-// fields (duplicates, references, stack-name collisions) live in `crossChecks`.
+// fields (duplicates, references, stack-name collisions, port and host conflicts)
+// live in `crossChecks`. Rules every string obeys (no control characters, no
+// template syntax) are in text-rules.ts. Value rules come from the library
+// (constructs/value-types.ts), so the inventory and the constructs agree.
 import { z } from "zod";
-
-/** Lowercase letters, digits and inner hyphens: valid as a Terraform id, a Docker name and a label value. */
-export const NAME_PATTERN = /^[a-z](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
-/** Prometheus duration syntax (units in descending order, as Prometheus requires). */
-export const DURATION_PATTERN = /^(?:\d+y)?(?:\d+w)?(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?(?:\d+ms)?$/;
-/** Prometheus `--storage.tsdb.retention.size` syntax. */
-export const SIZE_PATTERN = /^\d+(?:B|KB|MB|GB|TB|PB|EB)$/;
-/** A Terraform variable name as used for secrets. */
-export const VARIABLE_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
-
-const IPV4_PATTERN = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-const HOSTNAME_PATTERN = /^(?=.{1,253}$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+import { PORTS } from "../constructs/ports";
+import {
+  ADDRESS_RULE,
+  BIND_ADDRESS_RULE,
+  DURATION_PATTERN,
+  DURATION_RULE,
+  durationMs,
+  IPV4_RULE,
+  isAddress,
+  isBindAddress,
+  isDurationSyntax,
+  isSize,
+  looksLikeIpv4,
+  NAME_PATTERN,
+  NAME_RULE,
+  PORT_RULE,
+  SIZE_PATTERN,
+  SIZE_RULE,
+  TERRAFORM_RESERVED_NAMES,
+  TERRAFORM_VARIABLE_NAME_RULE,
+} from "../constructs/value-types";
 
 const name = (what: string) =>
   z
     .string()
-    .regex(NAME_PATTERN, `${what} must be 1-32 lowercase letters, digits or inner hyphens, starting with a letter`)
+    .regex(NAME_PATTERN, `${what} ${NAME_RULE}`)
     .describe(`${what}: lowercase letters, digits and inner hyphens (used in Terraform ids, container names and labels)`);
 
+// Pattern first (it also goes into the JSON Schema for editors), then the range Prometheus can hold.
 const duration = z
   .string()
-  .regex(DURATION_PATTERN, "must be a Prometheus duration such as 30s, 15m, 2h or 30d")
-  .refine((value) => value !== "" && !/^(?:0+[a-z]+)+$/.test(value), "must be a non-zero duration");
+  .regex(DURATION_PATTERN, DURATION_RULE)
+  .superRefine((value, ctx) => {
+    if (value === "") ctx.addIssue({ code: "custom", message: DURATION_RULE });
+    if (!isDurationSyntax(value)) return;
+    const ms = durationMs(value);
+    if (ms === undefined) ctx.addIssue({ code: "custom", message: "is beyond Prometheus's range of durations (at most 292y)" });
+    else if (ms === 0n) ctx.addIssue({ code: "custom", message: "must be a non-zero duration" });
+  });
 
-const address = z
-  .string()
-  .refine((value) => IPV4_PATTERN.test(value) || HOSTNAME_PATTERN.test(value), "must be an IPv4 address or a host name");
+const address = z.string().superRefine((value, ctx) => {
+  if (!isAddress(value)) ctx.addIssue({ code: "custom", message: looksLikeIpv4(value) ? IPV4_RULE : ADDRESS_RULE });
+});
 
-const port = z.number().int("must be a whole number").min(1, "must be between 1 and 65535").max(65535, "must be between 1 and 65535");
+const bindAddress = z.string().superRefine((value, ctx) => {
+  if (!isBindAddress(value)) ctx.addIssue({ code: "custom", message: looksLikeIpv4(value) ? IPV4_RULE : BIND_ADDRESS_RULE });
+});
+
+const port = z.number().int(PORT_RULE).min(1, PORT_RULE).max(65535, PORT_RULE);
 
 const image = z
   .string()
@@ -42,27 +65,41 @@ const image = z
 
 const variableName = z
   .string()
-  .regex(VARIABLE_PATTERN, "must be a Terraform variable name: lowercase letters, digits and underscores, starting with a letter");
+  .regex(/^[a-z][a-z0-9_]{0,62}$/, TERRAFORM_VARIABLE_NAME_RULE)
+  .refine((value) => !TERRAFORM_RESERVED_NAMES.includes(value), `is a name Terraform reserves (${TERRAFORM_RESERVED_NAMES.join(", ")}): choose another variable name`);
+
+const SSH_USER = /^[a-z_][a-z0-9_.-]{0,31}$/;
 
 /** `ssh://[user@]host[:port]`, the only transport the Docker provider gets for remote hosts. */
 export const dockerHost = z.string().superRefine((value, ctx) => {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    ctx.addIssue({ code: "custom", message: "must be an ssh:// URL such as ssh://user@host or ssh://user@host:2222" });
-    return;
-  }
-  if (url.protocol !== "ssh:") ctx.addIssue({ code: "custom", message: "must use the ssh:// scheme" });
-  else if (!url.hostname) ctx.addIssue({ code: "custom", message: "must name a host, as in ssh://user@host" });
-  else if ((url.pathname && url.pathname !== "/") || url.search || url.hash)
-    ctx.addIssue({ code: "custom", message: "must not have a path, query or fragment" });
-  else if (url.password) ctx.addIssue({ code: "custom", message: "must not contain a password; use an SSH key" });
+  const problem = dockerHostProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
+
+/** Parsed by hand, so each part gets its own message (a bad port is not "not a URL"). */
+function dockerHostProblem(value: string): string | undefined {
+  const match = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/(?:([^@/?#]*)@)?([^:/?#@]*)(?::([^/?#]*))?(.*)$/.exec(value);
+  if (!match) return "must be an ssh:// URL such as ssh://user@host or ssh://user@host:2222";
+  const [, scheme, userinfo, host, portText, rest] = match;
+  if (scheme !== "ssh") return "must use the ssh:// scheme, as in ssh://user@host";
+  if (userinfo?.includes(":")) return "must not contain a password; use an SSH key";
+  if (userinfo !== undefined && !SSH_USER.test(userinfo)) return "user must be 1-32 lowercase letters, digits, '_', '.' or '-', starting with a letter or '_'";
+  if (!host) return "must name a host, as in ssh://user@host";
+  if (!isAddress(host)) return `host ${looksLikeIpv4(host) ? IPV4_RULE : ADDRESS_RULE}`;
+  if (portText !== undefined && !(/^\d{1,5}$/.test(portText) && Number(portText) >= 1 && Number(portText) <= 65535)) return `port ${PORT_RULE}`;
+  if (rest !== "" && rest !== "/") return "must not have a path, query or fragment";
+  return undefined;
+}
+
+/** The Docker engine a dockerHost reaches: host and port (the user does not make another engine). */
+export function dockerEngineOf(value: string): string | undefined {
+  const match = /^ssh:\/\/(?:[^@/]*@)?([^:/]+)(?::(\d+))?\/?$/.exec(value);
+  return match ? `${match[1].toLowerCase()}:${match[2] ?? "22"}` : undefined;
+}
 
 const publish = z
   .strictObject({
-    address: address.describe("host address the port is published on (127.0.0.1 keeps it local to the host)"),
+    address: bindAddress.describe("IPv4 address of the host the port is published on (127.0.0.1 keeps it local to the host, 0.0.0.0 binds every interface)"),
     port: port.optional().describe("host port; defaults to the service's standard port"),
   })
   .describe("publish this service's port on the host");
@@ -78,7 +115,8 @@ const hub = z.strictObject({
       metrics: duration.default("30d").describe("Prometheus retention time"),
       metricsSize: z
         .string()
-        .regex(SIZE_PATTERN, "must be a size such as 512MB or 40GB")
+        .regex(SIZE_PATTERN, SIZE_RULE)
+        .refine((value) => !SIZE_PATTERN.test(value) || isSize(value), "is beyond Prometheus's range of sizes (at most 7EB)")
         .default("40GB")
         .describe("Prometheus retention size"),
       logs: duration
@@ -97,13 +135,20 @@ const hub = z.strictObject({
   logAgent: z.enum(["promtail", "alloy"]).default("promtail").describe("log shipper for the hub's own containers (connectors, camera hub, the stack)"),
 });
 
+/** RFC 3986 path and query characters, without quotes, spaces or braces; % only as an escape. */
+const HTTP_PATH = /^\/(?:[A-Za-z0-9\-._~!$&()*+,;=:@/?]|%[0-9A-Fa-f]{2}){0,1023}$/;
+
 const camera = z
   .strictObject({
     name: name("camera name"),
     address: address.describe("camera address as the edge node reaches it"),
     probe: z.enum(["icmp", "tcp", "http"]).describe("how blackbox_exporter checks the camera"),
     port: port.optional().describe("TCP or HTTP port; defaults to 554 (RTSP) for tcp and 80 for http"),
-    path: z.string().startsWith("/", "must start with /").optional().describe("HTTP path for http probes; defaults to /"),
+    path: z
+      .string()
+      .regex(HTTP_PATH, "must be an HTTP path such as /onvif/device_service: starting with /, then letters, digits and - . _ ~ ! $ & ( ) * + , ; = : @ / ? or %XX escapes")
+      .optional()
+      .describe("HTTP path for http probes; defaults to /"),
   })
   .superRefine((cam, ctx) => {
     if (cam.probe === "icmp" && cam.port !== undefined)
@@ -129,34 +174,56 @@ const node = z.strictObject({
 });
 
 const WEEKDAY = "(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)";
-const clock = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, "must be a time of day as HH:MM");
+const CLOCK = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+const clock = z.string().regex(CLOCK, "must be a time of day as HH:MM, 00:00 to 24:00");
+const isClock = (value: unknown) => typeof value === "string" && CLOCK.test(value);
+const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+/** Alertmanager refuses a weekday range that ends before it starts. */
+const isForwardRange = (value: string) => {
+  const [from, to = from] = value.split(":");
+  return WEEKDAYS.indexOf(from) <= WEEKDAYS.indexOf(to);
+};
 
 const maintenanceWindow = z
   .strictObject({
     weekdays: z
-      .array(z.string().regex(new RegExp(`^${WEEKDAY}(?::${WEEKDAY})?$`), "must be a weekday or a range such as monday:friday"))
+      .array(
+        z
+          .string()
+          .regex(new RegExp(`^${WEEKDAY}(?::${WEEKDAY})?$`), "must be a weekday or a range such as monday:friday (lowercase)")
+          .refine(isForwardRange, "must be a range from an earlier to a later day of the week (monday first), such as monday:friday; write a range across Sunday as two entries"),
+      )
       .optional()
       .describe("days the window applies to; every day when left out"),
     start: clock.describe("start time of day, HH:MM"),
     end: clock.describe("end time of day, HH:MM (after start)"),
     location: z
       .string()
-      .refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin")
+      .superRefine((value, ctx) => {
+        const problem = timeZoneProblem(value);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
       .default("UTC")
       .describe("time zone of start and end"),
   })
   .superRefine((w, ctx) => {
     if (w.start >= w.end) ctx.addIssue({ code: "custom", path: ["end"], message: `must be after start (${w.start})` });
-  })
+  }, { when: (payload) => isClock((payload.value as { start?: unknown }).start) && isClock((payload.value as { end?: unknown }).end) })
   .describe("a recurring window in which the site's notifications are muted (Alertmanager time_intervals)");
 
-function isTimeZone(value: string): boolean {
+const TIME_ZONES = new Set([...Intl.supportedValuesOf("timeZone"), "UTC"]);
+
+/** Alertmanager loads zones from the IANA database by exact, case-sensitive name. */
+function timeZoneProblem(value: string): string | undefined {
+  const rule = "must be an IANA time zone spelled exactly, such as Europe/Berlin or UTC";
+  let canonical: string;
   try {
-    new Intl.DateTimeFormat("en", { timeZone: value });
-    return true;
+    canonical = new Intl.DateTimeFormat("en", { timeZone: value }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return rule;
   }
+  if (TIME_ZONES.has(value) || canonical === value) return undefined;
+  return `${rule} (did you mean ${canonical}?)`;
 }
 
 const site = z.strictObject({
@@ -170,12 +237,10 @@ const site = z.strictObject({
     .describe("serve the site's exporters over TLS (default); false is for a lab: credentials then cross its network in clear text and synth warns"),
 });
 
-/** Container names the hub already uses; a connector runs beside them. */
-const HUB_CONTAINERS = ["prometheus", "alertmanager", "loki", "grafana", "pushgateway", "node-exporter", "tapo-camera-mcp", "promtail", "alloy"];
-
 const connector = z
   .strictObject({
-    name: name("connector name").refine((value) => !HUB_CONTAINERS.includes(value), `must not be one of the hub's own containers (${HUB_CONTAINERS.join(", ")})`),
+    // A name another hub container has is refused where the containers are made (the hub's registry).
+    name: name("connector name"),
     image: image.describe("the connector's image, run on the hub"),
     metrics: z.enum(["scrape", "push", "none"]).describe("scrape: the hub scrapes its /metrics; push: it pushes to the pushgateway"),
     port: port.optional().describe("port its /metrics listens on inside the hub network (required for scrape)"),
@@ -197,8 +262,16 @@ const receiver = z.discriminatedUnion("type", [
     type: z.literal("email"),
     to: z.email("must be an email address"),
     from: z.email("must be an email address"),
-    smarthost: z.string().regex(/^[a-zA-Z0-9.-]+:\d{1,5}$/, "must be host:port"),
-    username: z.string().min(1),
+    smarthost: z.string().superRefine((value, ctx) => {
+      const [host, portText, ...extra] = value.split(":");
+      const portNumber = Number(portText);
+      if (extra.length > 0 || portText === undefined || !isAddress(host) || !/^\d{1,5}$/.test(portText) || portNumber < 1 || portNumber > 65535)
+        ctx.addIssue({ code: "custom", message: "must be host:port, such as smtp.example.com:587 (an IPv4 address or host name, and a port 1-65535)" });
+    }),
+    username: z
+      .string()
+      .regex(/^[A-Za-z0-9._%+\-@=!#&*~^|/:]{1,256}$/, "must be 1-256 letters, digits or . _ % + - @ = ! # & * ~ ^ | / : (no spaces or quotes)")
+      .describe("SMTP user name"),
     passwordVariable: variableName.describe("sensitive Terraform variable holding the SMTP password"),
   }),
   z.strictObject({
@@ -225,7 +298,8 @@ const alerting = z.strictObject({
     .describe("receivers per severity, by name"),
   heartbeat: z.string().optional().describe("receiver the always-firing Watchdog alert goes to (a dead man's switch)"),
   runbookUrl: z
-    .url({ protocol: /^https?$/, message: "must be an http(s) URL" })
+    .url({ protocol: /^https?$/, message: "must be an http(s) URL such as https://git.example/ops/RUNBOOK.md" })
+    .refine((value) => !/^[a-z]+:\/\/[^/]*@/i.test(value), "must not carry a user name or password: every alert shows it")
     .describe("where RUNBOOK.md is published; every alert's runbook_url links to its section there"),
 });
 
@@ -300,6 +374,23 @@ function crossChecks(inv: Record<string, unknown>, ctx: z.RefinementCtx) {
   });
   duplicates(list(inv.connectors), ["connectors"], "connector");
 
+  // Each Docker host runs one stack: two would fight over container names and ports.
+  const engines = new Map<string, string>();
+  const claimEngine = (value: unknown, path: (string | number)[], owner: string) => {
+    const engine = typeof value === "string" ? dockerEngineOf(value) : undefined;
+    if (engine === undefined) return;
+    const other = engines.get(engine);
+    if (other !== undefined)
+      issues.push({ path, message: `reaches the same Docker engine (${engine}) as ${other}: the hub and every edge node need a Docker host of their own (their containers have the same names)` });
+    else engines.set(engine, owner);
+  };
+  claimEngine((inv.hub as { dockerHost?: unknown } | undefined)?.dockerHost, ["hub", "dockerHost"], "hub.dockerHost");
+  sites.forEach((site, si) =>
+    list((site as { nodes?: unknown }).nodes).forEach((node, ni) =>
+      claimEngine((node as { dockerHost?: unknown }).dockerHost, ["sites", si, "nodes", ni, "dockerHost"], `sites[${si}].nodes[${ni}] (${nameOf(site)}/${nameOf(node)})`),
+    ),
+  );
+
   // Edge nodes push logs (all sites) and metrics (push sites) to the hub's published ports.
   const hubConfig = (typeof inv.hub === "object" && inv.hub !== null ? inv.hub : {}) as Record<string, unknown>;
   const published = (typeof hubConfig.publish === "object" && hubConfig.publish !== null ? hubConfig.publish : {}) as Record<string, { address?: unknown } | undefined>;
@@ -309,6 +400,7 @@ function crossChecks(inv: Record<string, unknown>, ctx: z.RefinementCtx) {
     else if (typeof binding.address === "string" && /^127\./.test(binding.address))
       issues.push({ path: ["hub", "publish", service, "address"], message: `must not be a loopback address: ${why}` });
   };
+  issues.push(...hubBindingConflicts(hubConfig, published));
   requirePublished("grafana", "the grafana stack configures it through its API");
   if (sites.length > 0) requirePublished("loki", "edge nodes ship their logs to it");
   if (sites.some((site) => (site as { mode?: unknown }).mode === "push")) requirePublished("prometheus", "push sites remote-write to it");
@@ -331,4 +423,25 @@ function crossChecks(inv: Record<string, unknown>, ctx: z.RefinementCtx) {
     issues.push({ path: ["alerting", "heartbeat"], message: "names a receiver that is not defined in alerting.receivers" });
 
   for (const issue of issues) ctx.addIssue({ code: "custom", ...issue });
+}
+
+/** Two listeners on one address:port of the hub (0.0.0.0 overlaps every address); node_exporter listens on the host network. */
+function hubBindingConflicts(hubConfig: Record<string, unknown>, published: Record<string, { address?: unknown; port?: unknown } | undefined>): Issue[] {
+  const issues: Issue[] = [];
+  const bound: { address: string; port: number; owner: string }[] = [];
+  const claim = (address: unknown, port: unknown, path: (string | number)[], owner: string) => {
+    if (typeof address !== "string" || typeof port !== "number") return;
+    const other = bound.find((b) => b.port === port && (b.address === address || b.address === "0.0.0.0" || address === "0.0.0.0"));
+    if (other) issues.push({ path, message: `binds ${address}:${port}, which ${other.owner} already binds on the hub` });
+    else bound.push({ address, port, owner });
+  };
+  const exporter = published.nodeExporter;
+  // node_exporter always runs on the hub, with the host's network.
+  claim(exporter?.address ?? hubConfig.address, exporter?.port ?? PORTS.nodeExporter, ["hub", "publish", "nodeExporter"], "node_exporter (host network)");
+  for (const service of PUBLISHABLE_HUB_SERVICES) {
+    const binding = published[service];
+    if (service === "nodeExporter" || binding === undefined) continue;
+    claim(binding.address, binding.port ?? PORTS[service], ["hub", "publish", service], `hub.publish.${service}`);
+  }
+  return issues;
 }

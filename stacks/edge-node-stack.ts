@@ -1,4 +1,4 @@
-import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
+import { dockerHostProvider } from "../constructs/docker-provider";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
@@ -41,7 +41,7 @@ export class EdgeNodeStack extends TerraformStack {
     const hub = inventory.hub;
     const host = edgeStackName(site, node);
 
-    new DockerProvider(this, "docker", { host: node.dockerHost, sshOpts: ["-o", "BatchMode=yes"] });
+    dockerHostProvider(this, node.dockerHost);
     const network = new Network(this, "network", { name: "observability", driver: "bridge" });
     const secrets = new SecretVariables(this, "secrets");
     const context = { network, secrets, credentials };

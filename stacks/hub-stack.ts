@@ -1,4 +1,4 @@
-import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
+import { dockerHostProvider } from "../constructs/docker-provider";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
@@ -48,7 +48,7 @@ export class HubStack extends TerraformStack {
     super(scope, id);
     const { hub, alerting } = props.inventory;
 
-    new DockerProvider(this, "docker", { host: hub.dockerHost, sshOpts: ["-o", "BatchMode=yes"] });
+    dockerHostProvider(this, hub.dockerHost);
     const network = new Network(this, "network", { name: "observability", driver: "bridge" });
     // Loki's only network: no route out, reached by the gateway, Grafana, Prometheus and Alertmanager.
     const lokiNetwork = new Network(this, "loki-network", { name: "observability-loki", driver: "bridge", internal: true });

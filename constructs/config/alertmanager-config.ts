@@ -1,4 +1,5 @@
 import type { InhibitRule } from "../../alert-rules/inhibitions";
+import { literalInGoTemplate } from "./go-template";
 import { toYaml } from "./yaml";
 
 export type ReceiverConfig =
@@ -130,7 +131,7 @@ function renderReceiver(r: ReceiverConfig, secretFile: (variable: string) => str
     case "email":
       return {
         name: r.name,
-        email_configs: [{ to: r.to, from: r.from, smarthost: r.smarthost, auth_username: r.username, auth_password_file: secretFile(r.passwordVariable), require_tls: true, send_resolved: true }],
+        email_configs: [{ to: literalInGoTemplate(r.to), from: literalInGoTemplate(r.from), smarthost: r.smarthost, auth_username: r.username, auth_password_file: secretFile(r.passwordVariable), require_tls: true, send_resolved: true }],
       };
     case "pushover":
       return { name: r.name, pushover_configs: [{ user_key_file: secretFile(r.userKeyVariable), token_file: secretFile(r.tokenVariable), send_resolved: true }] };
