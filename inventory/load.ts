@@ -141,8 +141,13 @@ export function formatPath(path: Path): string {
 /** The value as the operator wrote it, quoted; URL passwords masked, long values cut. */
 function show(value: unknown): string {
   const plain = isCollection(value) ? value.toJSON() : value;
-  const text = JSON.stringify(plain, (_, v) => (typeof v === "string" ? maskPasswords(v) : v)) ?? String(plain);
+  const text = escapeInvisible(JSON.stringify(plain, (_, v) => (typeof v === "string" ? maskPasswords(v) : v)) ?? String(plain));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** Invisible characters (bidirectional overrides, zero-width, private use) as \\uXXXX, so the message shows them. */
+function escapeInvisible(text: string): string {
+  return text.replace(/[\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ue000-\uf8ff\ufeff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 export function maskPasswords(text: string): string {
