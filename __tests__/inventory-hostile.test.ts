@@ -195,6 +195,15 @@ const EXPECTED: Record<string, string[]> = {
   "broken YAML": [
     "inventory.yaml:2:1 Flow sequence in block collection must be sufficiently indented and end with a ]",
   ],
+  "an unknown YAML tag": [
+    "inventory.yaml:12:14 Unresolved tag: !custom: the inventory uses no YAML tags; write the plain value",
+  ],
+  "an unknown key with a newline in it": [
+    "inventory.yaml:25:18 hub[\"ret\\nention\"]: unknown key (allowed keys are listed in inventory/inventory.schema.json)",
+  ],
+  "a port beyond any number": [
+    "inventory.yaml:39:19 sites[0].nodes[0].cameras[0].port: must be a number, got Infinity",
+  ],
   "a password in the ssh URL is masked": [
     "inventory.yaml:2:15 hub.dockerHost: must not contain a password; use an SSH key, got \"ssh://ops:***@hub.home.arpa\"",
   ],

@@ -29,10 +29,12 @@ export function loadInventory(file: string): Inventory {
 export function parseInventory(text: string, file: string): Inventory {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
+  // Warnings are problems too: an unknown tag (!custom) would otherwise pass as a plain string.
+  const yamlProblems = [...doc.errors, ...doc.warnings];
+  if (yamlProblems.length > 0) {
     throw new InventoryError(
       file,
-      doc.errors.map((e) => {
+      yamlProblems.map((e) => {
         const { line, col } = lines.linePos(e.pos[0]);
         return `${file}:${line}:${col} ${yamlErrorMessage(e.code, e.message)}`;
       }),
@@ -72,6 +74,7 @@ function toPlainData(doc: Document, lines: LineCounter, file: string): unknown {
 function yamlErrorMessage(code: string, message: string): string {
   if (code === "MULTIPLE_DOCS") return "the file must hold one YAML document; remove the second one (after ---)";
   if (code === "DUPLICATE_KEY") return "a key appears twice in the same mapping; keep one";
+  if (code === "TAG_RESOLVE_FAILED") return `${message.split("\n")[0]}: the inventory uses no YAML tags; write the plain value`;
   return message.split("\n")[0];
 }
 
@@ -135,12 +138,16 @@ function position(doc: Document, lines: LineCounter, path: Path): string {
 
 export function formatPath(path: Path): string {
   if (path.length === 0) return "(document)";
-  return path.map((seg, i) => (typeof seg === "number" ? `[${seg}]` : `${i === 0 ? "" : "."}${String(seg)}`)).join("");
+  // A key that is not a plain name (an unknown key can be anything) is shown quoted, escapes and all.
+  return path
+    .map((seg, i) => (typeof seg === "number" ? `[${seg}]` : /^[A-Za-z_][A-Za-z0-9_-]*$/.test(String(seg)) ? `${i === 0 ? "" : "."}${String(seg)}` : `[${escapeInvisible(JSON.stringify(String(seg)))}]`))
+    .join("");
 }
 
 /** The value as the operator wrote it, quoted; URL passwords masked, long values cut. */
 function show(value: unknown): string {
   const plain = isCollection(value) ? value.toJSON() : value;
+  if (typeof plain === "number" && !Number.isFinite(plain)) return String(plain);
   const text = escapeInvisible(JSON.stringify(plain, (_, v) => (typeof v === "string" ? maskPasswords(v) : v)) ?? String(plain));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

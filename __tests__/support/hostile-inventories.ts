@@ -1,7 +1,8 @@
 // A corpus of malformed and hostile inventories: each is the example inventory with
 // one change (or a whole text of its own), and the exact problems the synth must print.
+import { readFileSync } from "node:fs";
 import { stringify } from "yaml";
-import { exampleDocument } from "./example";
+import { EXAMPLE_FILE, exampleDocument } from "./example";
 
 export interface HostileCase {
   readonly name: string;
@@ -97,6 +98,9 @@ export const HOSTILE_CASES: readonly HostileCase[] = [
   raw("two YAML documents", `${edited(() => undefined)}---\nhub: {}\n`),
   raw("a key twice", "hub: {}\nhub: {}\n"),
   raw("broken YAML", "hub: [\n"),
+  raw("an unknown YAML tag", readFileSync(EXAMPLE_FILE, "utf8").replace("metrics: 30d", "metrics: !custom 30d")),
+  c("an unknown key with a newline in it", (d) => (d.hub["ret\nention"] = 1)),
+  c("a port beyond any number", (d) => (cam(d).port = Infinity)),
   // Message quality.
   c("a password in the ssh URL is masked", (d) => (d.hub.dockerHost = "ssh://ops:hunter2@hub.home.arpa")),
   c("a port out of range in the ssh URL", (d) => (porch(d).dockerHost = "ssh://pi@porch.home.arpa:99999")),
