@@ -1,12 +1,9 @@
 // Which alerts mute which, so one failure pages once instead of flooding:
 // a node or site that is down mutes what lives on it; critical mutes warning.
 
-export interface InhibitRule {
-  readonly sourceMatchers: readonly string[];
-  readonly targetMatchers: readonly string[];
-  /** Labels that must be equal on source and target. */
-  readonly equal: readonly string[];
-}
+import type { InhibitRule } from "../constructs/config/alertmanager-config";
+
+export type { InhibitRule };
 
 /** Alerts about things that live on a node, muted while the node itself is down. */
 const ON_NODE = ["CameraOffline", "CameraHubReportsCameraOffline", "SensorStale", "SensorMetricsMissing", "PrometheusTargetDown", "RemoteWriteBehind"];

@@ -7,7 +7,7 @@ import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { SelfSignedCert } from "@cdktf/provider-tls/lib/self-signed-cert";
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { CA, CA_USAGES, HOST_CERTIFICATE, HOST_USAGES, HostCertificateSpec, KEY, PASSWORD } from "../security/pki";
+import { CA, CA_USAGES, HOST_CERTIFICATE, HOST_USAGES, HostCertificateSpec, KEY, PASSWORD } from "./certificate-specs";
 import type { Placeholder } from "./config/terraform-content";
 
 export interface CredentialsProps {

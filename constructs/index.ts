@@ -1,9 +1,14 @@
+// The library: components, their config renderers, the Docker service base and
+// credentials. Nothing here imports the app (inventory/, stacks/).
 export * from "./alertmanager";
 export * from "./blackbox-exporter";
 export * from "./camera-hub";
+export * from "./certificate-specs";
 export * from "./common-props";
 export * from "./connector";
 export * from "./credentials";
+export * from "./docker-host-registry";
+export * from "./docker-provider";
 export * from "./docker-service";
 export * from "./edge-agent";
 export * from "./grafana";
@@ -16,3 +21,10 @@ export * from "./prometheus-agent";
 export * from "./pushgateway";
 export * from "./secret-variables";
 export * from "./tls-gateway";
+export * from "./value-types";
+export * from "./web-access";
+export type { AlertmanagerConfig, InhibitRule, MaintenanceWindow, ReceiverConfig } from "./config/alertmanager-config";
+export type { CameraProbe } from "./config/blackbox-config";
+export type { AlertmanagerTarget, HttpClient, PrometheusConfig, Relabel, RemoteWriteTarget, ScrapeJob, ScrapeTarget } from "./config/prometheus-config";
+export { bcryptRef, displayForm, passwordRef, secretRef, tlsRef } from "./config/terraform-content";
+export type { Placeholder } from "./config/terraform-content";

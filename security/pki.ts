@@ -1,31 +1,12 @@
-// What the private CA issues, as plain data. The hub stack turns it into
-// `tls_*` resources (constructs/credentials.ts); the tests turn the same specs
-// into openssl commands, so what the suite runs against is what Terraform issues.
+// Who gets a certificate and a password in this deployment, derived from the
+// inventory. What the private CA issues (key type, lifetimes, usages) is library
+// data (constructs/certificate-specs.ts); the hub stack turns both into `tls_*`
+// resources (constructs/credentials.ts), the tests into openssl commands.
 import type { Inventory } from "../inventory/schema";
 
-/** Key type of the CA and every host: ECDSA P-256, accepted by Go's TLS stack, nginx and browsers. */
-export const KEY = { algorithm: "ECDSA", ecdsaCurve: "P256" } as const;
-
-export const CA = {
-  commonName: "home-observability private CA",
-  organization: "home-observability",
-  /** Ten years: rotating the CA means re-issuing every host, so it is rare by design. */
-  validityHours: 10 * 365 * 24,
-} as const;
-
-/** A host certificate lives a year; an apply in its last 30 days issues a new one. */
-export const HOST_CERTIFICATE = { validityHours: 365 * 24, earlyRenewalHours: 30 * 24 } as const;
-
-/** Server and client identity in one: a host serves with it and presents it to the hub's gateways. */
-export const HOST_USAGES = ["digital_signature", "key_encipherment", "server_auth", "client_auth"] as const;
-export const CA_USAGES = ["cert_signing", "crl_signing", "digital_signature"] as const;
-
-export interface HostCertificateSpec {
-  /** Certificate name in placeholders (`${tls.<host>.cert}`) and its subject CN (the gateways' allow lists match it). */
-  readonly host: string;
-  readonly dnsNames: readonly string[];
-  readonly ipAddresses: readonly string[];
-}
+export { CA, CA_USAGES, HOST_CERTIFICATE, HOST_USAGES, KEY, PASSWORD } from "../constructs/certificate-specs";
+export type { HostCertificateSpec } from "../constructs/certificate-specs";
+import type { HostCertificateSpec } from "../constructs/certificate-specs";
 
 /** The hub's own name: certificate CN, and the identity its log agent and Prometheus present to gateways. */
 export const HUB_HOST = "hub";
@@ -81,6 +62,3 @@ export const connectorIdentity = (name: string) => `connector-${name}`;
 
 /** Connectors that push to the pushgateway. */
 export const pushConnectorIdentities = (inv: Inventory) => inv.connectors.filter((c) => c.metrics === "push").map((c) => connectorIdentity(c.name));
-
-/** Alphanumeric (safe inline in YAML, INI and URLs); 32 characters are ~190 bits. */
-export const PASSWORD = { length: 32, special: false } as const;

@@ -1,4 +1,8 @@
+// App entry "home-observability/stacks": the stacks an inventory describes.
+export * from "./app";
+export * from "./edge-node-stack";
+export * from "./grafana-stack";
 export * from "./hub-scrape-jobs";
 export * from "./hub-stack";
-export * from "./edge-node-stack";
 export * from "./node-scrape-jobs";
+export * from "./synth-app";

@@ -1,4 +1,3 @@
-import type { InhibitRule } from "../../alert-rules/inhibitions";
 import { literalInGoTemplate } from "./go-template";
 import { toYaml } from "./yaml";
 
@@ -7,6 +6,14 @@ export type ReceiverConfig =
   | { readonly name: string; readonly type: "email"; readonly to: string; readonly from: string; readonly smarthost: string; readonly username: string; readonly passwordVariable: string }
   | { readonly name: string; readonly type: "pushover"; readonly userKeyVariable: string; readonly tokenVariable: string }
   | { readonly name: string; readonly type: "msteams"; readonly urlVariable: string };
+
+/** Alerts matching `targetMatchers` are muted while one matching `sourceMatchers` fires with the same `equal` labels. */
+export interface InhibitRule {
+  readonly sourceMatchers: readonly string[];
+  readonly targetMatchers: readonly string[];
+  /** Labels that must be equal on source and target. */
+  readonly equal: readonly string[];
+}
 
 export interface MaintenanceWindow {
   /** Weekdays or ranges (monday:friday). @default - every day */

@@ -1,4 +1,13 @@
-import type { Camera } from "../../inventory/schema";
+/** A camera as blackbox_exporter probes it. */
+export interface CameraProbe {
+  readonly name: string;
+  readonly address: string;
+  readonly probe: "icmp" | "tcp" | "http";
+  /** @default 554 for tcp (RTSP), 80 for http */
+  readonly port?: number;
+  /** HTTP path of an http probe. @default "/" */
+  readonly path?: string;
+}
 import { toYaml } from "./yaml";
 
 /** One blackbox_exporter module per probe kind the inventory offers. */
@@ -40,7 +49,7 @@ export function renderBlackboxConfig(cfg: BlackboxConfig): string {
 }
 
 /** What blackbox_exporter is asked to probe for a camera, and with which module. */
-export function probeOf(camera: Camera): { target: string; module: string } {
+export function probeOf(camera: CameraProbe): { target: string; module: string } {
   switch (camera.probe) {
     case "icmp":
       return { target: camera.address, module: PROBE_MODULES.icmp };
