@@ -24,6 +24,7 @@ export * from "./tls-gateway";
 export * from "./value-types";
 export * from "./web-access";
 export type { AlertmanagerConfig, InhibitRule, MaintenanceWindow, ReceiverConfig } from "./config/alertmanager-config";
+export { probeOf } from "./config/blackbox-config";
 export type { CameraProbe } from "./config/blackbox-config";
 export type { AlertmanagerTarget, HttpClient, PrometheusConfig, Relabel, RemoteWriteTarget, ScrapeJob, ScrapeTarget } from "./config/prometheus-config";
 export { bcryptRef, displayForm, passwordRef, secretRef, tlsRef } from "./config/terraform-content";

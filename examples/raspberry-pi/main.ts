@@ -1,0 +1,77 @@
+// A deployment of its own, written directly with the components (no inventory):
+// one Raspberry Pi in the garden shed with a doorbell camera and a temperature
+// sensor, its own Prometheus and Alertmanager, everything on the Pi.
+import { Network } from "@cdktf/provider-docker/lib/network";
+import { App, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import {
+  Alertmanager,
+  BlackboxExporter,
+  cameraRules,
+  Credentials,
+  dockerHostProvider,
+  NodeExporter,
+  probeOf,
+  Prometheus,
+  renderRuleGroups,
+  resolveAlertSettings,
+  SecretVariables,
+} from "home-observability";
+
+const PI_ADDRESS = "192.168.1.30";
+const HOST = "shed-pi";
+
+class ShedStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    dockerHostProvider(this, "ssh://pi@shed-pi.home.arpa");
+    const network = new Network(this, "network", { name: "observability", driver: "bridge" });
+    const secrets = new SecretVariables(this, "secrets");
+    // One certificate for the Pi, passwords for the operator and for Prometheus as a client.
+    const credentials = new Credentials(this, "credentials", {
+      hosts: [{ host: HOST, dnsNames: ["localhost", "prometheus", "alertmanager", "blackbox-exporter"], ipAddresses: ["127.0.0.1", PI_ADDRESS] }],
+      passwordIdentities: ["operator", "prometheus"],
+    });
+    const context = { network, secrets, credentials };
+    const scrapedBy = { tlsHost: HOST, users: ["operator", "prometheus"] };
+
+    const nodeExporter = new NodeExporter(this, "node-exporter", { ...context, listenAddress: PI_ADDRESS, access: scrapedBy });
+    new BlackboxExporter(this, "blackbox-exporter", { ...context, access: scrapedBy });
+    const alertmanager = new Alertmanager(this, "alertmanager", {
+      ...context,
+      access: scrapedBy,
+      config: {
+        receivers: [{ name: "phone", type: "webhook", urlVariable: "phone_webhook_url" }],
+        routes: { critical: ["phone"], warning: ["phone"], info: [] },
+        inhibitRules: [],
+        maintenance: [],
+      },
+    });
+    const prometheus = new Prometheus(this, "prometheus", {
+      ...context,
+      retentionTime: "90d",
+      retentionSize: "8GB",
+      access: { tlsHost: HOST, users: ["operator"] },
+      clientIdentity: { username: "prometheus" },
+      alertmanagers: [alertmanager.address],
+      publish: { address: PI_ADDRESS },
+      memoryMb: 512,
+    });
+    const client = { basicAuth: prometheus.client.basicAuth, tls: prometheus.client.tls };
+    prometheus.addScrapeJob({ name: "node-exporter", scheme: "https", client, targets: [{ address: nodeExporter.address, labels: { site: "shed", node: "pi" } }] });
+    const doorbell = probeOf({ name: "doorbell", address: "192.168.1.60", probe: "tcp", port: 554 });
+    prometheus.addScrapeJob({
+      name: "camera-probe",
+      scheme: "https",
+      metricsPath: "/probe",
+      client,
+      targetRelabels: [{ sourceLabel: "__param_target", targetLabel: "instance" }],
+      targets: [{ address: "blackbox-exporter:9115", labels: { site: "shed", node: "pi", camera: "doorbell", __param_target: doorbell.target, __param_module: doorbell.module } }],
+    });
+    prometheus.addRuleFile({ fileName: "cameras.yml", content: renderRuleGroups(cameraRules(resolveAlertSettings()).groups, "https://example.org/RUNBOOK.md") });
+  }
+}
+
+const app = new App({ outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out" });
+new ShedStack(app, "shed");
+app.synth();
