@@ -3,7 +3,9 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>"],
   testMatch: ["**/__tests__/**/*.test.ts"],
-  testPathIgnorePatterns: ["/node_modules/", "/dist/", "/cdktf.out/"],
+  // `npm run test:fast` (TEST_TIER=fast) leaves out __tests__/real/: every suite that
+  // runs a real binary or process. `npm test` runs everything.
+  testPathIgnorePatterns: ["/node_modules/", "/dist/", "/cdktf.out/", ...(process.env.TEST_TIER === "fast" ? ["/__tests__/real/"] : [])],
   // Types are checked once by `npm run build` (tsc) before jest runs, so ts-jest
   // only transpiles: that keeps every test file's startup fast.
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },

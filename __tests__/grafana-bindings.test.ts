@@ -2,7 +2,9 @@
 // scripts/generate-grafana-bindings.ts from the provider's schema: they synthesize
 // the resources and provider requirement Terraform expects, hold only the provider
 // and the three resources the project uses, and (where the schema is at hand)
-// match what the script generates today, byte for byte.
+// match what the script generates today, byte for byte: the schema is not in the
+// repository, so that check runs only when PROVIDER_SCHEMAS_DIR names a directory
+// holding grafana-v4.45.1.json (.ci/run sets it when CI has one beside the checkout).
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -16,7 +18,8 @@ import { GenerateError, generateBindings, listFiles, reduceSchema } from "../scr
 
 const ROOT = resolve(__dirname, "..");
 const BINDINGS = join(ROOT, ".gen", "providers", "grafana");
-const SCHEMA = resolve(ROOT, "..", "shared", "provider-schemas", "grafana-v4.45.1.json");
+const SCHEMA_DIR = process.env.PROVIDER_SCHEMAS_DIR;
+const SCHEMA = SCHEMA_DIR ? resolve(SCHEMA_DIR, "grafana-v4.45.1.json") : undefined;
 const RESOURCES = ["grafana_data_source", "grafana_folder", "grafana_dashboard"];
 const FQPN = "registry.terraform.io/grafana/grafana";
 
@@ -149,12 +152,13 @@ describe("generate-grafana-bindings script", () => {
     );
   });
 
-  const withSchema = existsSync(SCHEMA) ? test : test.skip;
-  withSchema("regenerating from the real schema reproduces the committed files byte for byte", async () => {
+  const noSchema = !SCHEMA ? "PROVIDER_SCHEMAS_DIR is not set" : existsSync(SCHEMA) ? undefined : `${SCHEMA} does not exist`;
+  if (noSchema) console.warn(`Regeneration check of .gen/providers/grafana skipped: ${noSchema}.`);
+  (noSchema ? test.skip : test)("regenerating from the real schema reproduces the committed files byte for byte", async () => {
     const out = mkdtempSync(join(tmpdir(), "grafana-bindings-test-"));
     try {
       // Resource order on the command line does not matter.
-      const files = await generateBindings(SCHEMA, [...RESOURCES].reverse(), out);
+      const files = await generateBindings(SCHEMA!, [...RESOURCES].reverse(), out);
       expect(files).toEqual(listFiles(BINDINGS));
       for (const file of files) {
         expect(readFileSync(join(out, "providers", "grafana", file), "utf8")).toBe(

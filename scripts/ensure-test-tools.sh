@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The test suite runs the real Prometheus tools from Debian's packages: promtool and
-# amtool on the rendered configs, and (__tests__/e2e, `npm run preview`) Prometheus,
+# amtool on the rendered configs, and (__tests__/real/, `npm run preview`) Prometheus,
 # Alertmanager, node_exporter, blackbox_exporter and the pushgateway as processes on
-# 127.0.0.1; __tests__/security.test.ts adds nginx (the TLS gateway) and openssl
-# (test certificates). This installs whichever are missing when run as root, or
-# says how to install them.
+# 127.0.0.1; __tests__/real/security.test.ts adds nginx (the TLS gateway) and openssl
+# (test certificates); `npm run test:fast` needs none of them. This installs
+# whichever are missing when run as root, or says how to install them.
 set -euo pipefail
 
 # command -> Debian package that provides it

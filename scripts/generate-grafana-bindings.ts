@@ -52,7 +52,7 @@ const PROVIDER_VERSION = "4.45.1";
 /** The provider's key in the schema's "provider_schemas". */
 const FQPN = "registry.terraform.io/grafana/grafana";
 
-function findRoot(start: string): string {
+export function findRoot(start: string): string {
   for (let dir = resolve(start); ; dir = dirname(dir)) {
     if (existsSync(join(dir, "cdktf.json"))) return dir;
     if (dirname(dir) === dir) throw new Error(`no cdktf.json above ${start}`);

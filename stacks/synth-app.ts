@@ -15,8 +15,10 @@ export interface SynthOptions {
   readonly inventoryFile: string;
   readonly outdir: string;
   readonly renderedDir: string;
-  /** Also write RUNBOOK.md and inventory/inventory.schema.json (the committed example does). */
-  readonly writeDocuments: boolean;
+  /** Where this inventory's runbook goes. @default - not written */
+  readonly runbookFile?: string;
+  /** Also write inventory/inventory.schema.json (the same for every inventory). @default false */
+  readonly writeSchema?: boolean;
   /** Where operators' exported dashboards live. @default - dashboards/imported */
   readonly importedDashboardsDir?: string;
 }
@@ -35,11 +37,9 @@ export function synthApp(options: SynthOptions): SynthResult {
     const files = renderedFiles(app);
     app.synth();
     writeRenderedFiles(options.renderedDir, files);
-    if (options.writeDocuments) {
-      // Committed documents generated from code; tests fail when they are stale.
-      writeFileSync("RUNBOOK.md", runbook(inventory));
-      writeFileSync("inventory/inventory.schema.json", inventoryJsonSchema());
-    }
+    // Documents generated from code; for the example they are committed and tests fail when they are stale.
+    if (options.runbookFile) writeFileSync(options.runbookFile, runbook(inventory));
+    if (options.writeSchema) writeFileSync("inventory/inventory.schema.json", inventoryJsonSchema());
     return { ok: true, warnings };
   } catch (err) {
     if (!outdirExisted) rmSync(options.outdir, { recursive: true, force: true });

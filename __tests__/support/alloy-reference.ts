@@ -1,124 +1,24 @@
 // Checks a rendered config.alloy against Grafana Alloy's component reference (no
 // Alloy binary can run here, so this is how misspelled arguments get caught).
 //
-// The reference below is transcribed by hand from github.com/grafana/alloy,
-// docs/sources/reference/components/<group>/<component>.md (and the shared
-// docs/sources/shared/reference/components/rule-block.md), at tag v1.19.0-rc.3
-// (commit acc8ece18e64, 2026-08-20). These files are unchanged on main at
-// 66ebea856dff (2026-08-21). The image is pinned to v1.20.1 (versions.ts), but
-// the mirror available when this was written had no v1.20.x tag: re-check the
-// files at the v1.20 tag and update REFERENCE_LABEL when it is at hand.
-//
-// Only what the rendered config uses is transcribed in full. A documented block
-// whose arguments were not transcribed is listed as NOT_TRANSCRIBED: naming it is
-// fine, setting anything inside it is reported.
+// The reference is data: references/alloy-v1.19.0-rc.3.json, extracted by
+// scripts/extract-config-references.ts from github.com/grafana/alloy,
+// docs/sources/reference/components/<group>/<component>.md (with the shared files
+// they include), at tag v1.19.0-rc.3 (commit acc8ece18e64, 2026-08-20). The image
+// is pinned to v1.20.1 (versions.ts), but the mirror available when this was
+// written had no v1.20.x tag: regenerate from the v1.20 docs when they are at hand.
+// It holds the components config.alloy uses, each with its arguments, blocks
+// (nested as the docs' Blocks tables list them) and exported fields.
+// `stage.match`'s nested stages are described in prose only, so none is listed
+// under it: nesting one is reported.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { AlloyBlockSpec, AlloyReference, REFERENCE_SOURCES } from "../../scripts/extract-config-references";
+import { ROOT } from "./example";
 
-export const REFERENCE_LABEL = "Alloy v1.19.0-rc.3";
-
-interface BlockSpec {
-  readonly args: readonly string[];
-  readonly blocks?: Readonly<Record<string, BlockSpec>>;
-  readonly notTranscribed?: true;
-}
-interface ComponentSpec extends BlockSpec {
-  readonly doc: string;
-  /** "Exported fields" of the component: what `<name>.<label>.<field>` may reference. */
-  readonly exports: readonly string[];
-}
-
-const NOT_TRANSCRIBED: BlockSpec = { args: [], notTranscribed: true };
-
-/** `rule` block shared by discovery.relabel (shared/reference/components/rule-block.md). */
-const RULE: BlockSpec = { args: ["action", "modulus", "regex", "replacement", "separator", "source_labels", "target_label"] };
-
-// loki.process stage blocks (loki/loki.process.md, "Blocks" table).
-const STAGES: Record<string, BlockSpec> = {
-  "stage.json": { args: ["expressions", "regex", "drop_malformed", "source"] },
-  "stage.label_drop": { args: ["values"] },
-  "stage.label_keep": { args: ["values"] },
-  "stage.labels": { args: ["values", "source_type"] },
-  "stage.template": { args: ["source", "template"] },
-};
-for (const name of [
-  "cri", "decolorize", "docker", "drop", "eventlogmessage", "geoip", "limit", "logfmt", "luhn", "match", "metrics", "multiline",
-  "output", "pack", "pattern", "regex", "replace", "sampling", "split_json", "static_labels", "structured_metadata",
-  "structured_metadata_drop", "tenant", "timestamp", "truncate", "windowsevent",
-]) STAGES[`stage.${name}`] = NOT_TRANSCRIBED;
-
-export const ALLOY_COMPONENTS: Readonly<Record<string, ComponentSpec>> = {
-  "local.file_match": {
-    doc: "local/local.file_match.md",
-    args: ["path_targets", "ignore_older_than", "sync_period"],
-    exports: ["targets"],
-  },
-  "loki.source.file": {
-    doc: "loki/loki.source.file.md",
-    args: ["forward_to", "targets", "encoding", "legacy_positions_file", "on_positions_file_error", "tail_from_end"],
-    blocks: {
-      decompression: { args: ["enabled", "format", "initial_delay"] },
-      file_match: { args: ["enabled", "ignore_older_than", "sync_period"] },
-      file_watch: { args: ["max_poll_frequency", "min_poll_frequency"] },
-    },
-    exports: [],
-  },
-  "discovery.docker": {
-    doc: "discovery/discovery.docker.md",
-    args: [
-      "host", "bearer_token_file", "bearer_token", "enable_http2", "follow_redirects", "http_headers", "host_networking_host",
-      "match_first_network", "no_proxy", "port", "proxy_connect_header", "proxy_from_environment", "proxy_url", "refresh_interval",
-    ],
-    blocks: {
-      authorization: NOT_TRANSCRIBED,
-      basic_auth: NOT_TRANSCRIBED,
-      filter: { args: ["name", "values"] },
-      oauth2: NOT_TRANSCRIBED,
-      tls_config: NOT_TRANSCRIBED,
-    },
-    exports: ["targets"],
-  },
-  "discovery.relabel": {
-    doc: "discovery/discovery.relabel.md",
-    args: ["targets"],
-    blocks: { rule: RULE },
-    exports: ["output", "rules"],
-  },
-  "loki.source.docker": {
-    doc: "loki/loki.source.docker.md",
-    args: ["forward_to", "host", "labels", "targets", "refresh_interval", "relabel_rules"],
-    blocks: { http_client_config: NOT_TRANSCRIBED },
-    exports: [],
-  },
-  "loki.process": {
-    doc: "loki/loki.process.md",
-    args: ["forward_to"],
-    blocks: STAGES,
-    exports: ["receiver"],
-  },
-  "loki.write": {
-    doc: "loki/loki.write.md",
-    args: ["external_labels", "max_streams"],
-    blocks: {
-      endpoint: {
-        args: [
-          "url", "batch_size", "batch_wait", "bearer_token_file", "bearer_token", "enable_http2", "follow_redirects", "http_headers",
-          "headers", "max_backoff_period", "max_backoff_retries", "min_backoff_period", "name", "no_proxy", "proxy_connect_header",
-          "proxy_from_environment", "proxy_url", "remote_timeout", "retry_on_http_429", "tenant_id",
-        ],
-        blocks: {
-          authorization: NOT_TRANSCRIBED,
-          // shared/reference/components/basic-auth-block.md
-          basic_auth: { args: ["username", "password", "password_file"] },
-          oauth2: NOT_TRANSCRIBED,
-          queue_config: { args: ["block_on_overflow", "capacity", "drain_timeout", "min_shards"] },
-          // shared/reference/components/tls-config-block.md
-          tls_config: { args: ["ca_pem", "ca_file", "cert_pem", "cert_file", "insecure_skip_verify", "key_file", "key_pem", "min_version", "server_name"] },
-        },
-      },
-      wal: { args: ["drain_timeout", "enabled", "max_read_frequency", "max_segment_age", "min_read_frequency"] },
-    },
-    exports: ["receiver"],
-  },
-};
+const REFERENCE = JSON.parse(readFileSync(join(ROOT, "references", REFERENCE_SOURCES.alloy.file), "utf8")) as AlloyReference;
+export const REFERENCE_LABEL = REFERENCE.label;
+export const ALLOY_COMPONENTS = REFERENCE.components;
 
 /**
  * One message per argument, block or component of `text` that the reference
@@ -134,7 +34,7 @@ export function undocumentedAlloyKeys(text: string): string[] {
   }
   const problems: string[] = [];
   for (const block of blocks) {
-    const spec = ALLOY_COMPONENTS[block.name];
+    const spec = Object.hasOwn(ALLOY_COMPONENTS, block.name) ? ALLOY_COMPONENTS[block.name] : undefined;
     if (!spec) problems.push(`${block.name}: not a component in the ${REFERENCE_LABEL} reference`);
     else if (block.label === undefined) problems.push(`${block.name}: a component needs a label`);
     else checkBlock(block, spec, `${block.name}.${block.label}`, problems);
@@ -142,14 +42,10 @@ export function undocumentedAlloyKeys(text: string): string[] {
   return problems;
 }
 
-function checkBlock(block: AlloyBlock, spec: BlockSpec, path: string, out: string[]): void {
-  if (spec.notTranscribed) {
-    if (block.attrs.size > 0 || block.blocks.length > 0) out.push(`${path}: its arguments are not transcribed in alloy-reference.ts`);
-    return;
-  }
-  for (const name of block.attrs.keys()) if (!spec.args.includes(name)) out.push(`${path}.${name}: not in the ${REFERENCE_LABEL} reference`);
+function checkBlock(block: AlloyBlock, spec: AlloyBlockSpec, path: string, out: string[]): void {
+  for (const name of block.attrs.keys()) if (!Object.hasOwn(spec.arguments, name)) out.push(`${path}.${name}: not in the ${REFERENCE_LABEL} reference`);
   for (const child of block.blocks) {
-    const childSpec = spec.blocks?.[child.name];
+    const childSpec = Object.hasOwn(spec.blocks, child.name) ? spec.blocks[child.name] : undefined;
     if (!childSpec) out.push(`${path}.${child.name}: not in the ${REFERENCE_LABEL} reference`);
     else if (child.label !== undefined) out.push(`${path}.${child.name}: a nested block takes no label`);
     else checkBlock(child, childSpec, `${path}.${child.name}`, out);

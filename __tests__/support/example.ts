@@ -20,3 +20,14 @@ export function inventoryFrom(doc: unknown, name = "test.yaml"): Inventory {
 export function exampleInventory(): Inventory {
   return inventoryFrom(exampleDocument(), EXAMPLE_FILE);
 }
+
+/** The example plus the README's "Add a site" example: pull site barn, node loft, one camera and one sensor. */
+export function grownDocument(): Record<string, any> {
+  const doc = exampleDocument();
+  doc.sites.push({
+    name: "barn",
+    mode: "pull",
+    nodes: [{ name: "loft", dockerHost: "ssh://pi@barn-loft.home.arpa", address: "192.168.1.40", cameras: [{ name: "barn-door", address: "192.168.1.70", probe: "tcp", port: 554 }], sensors: [{ name: "barn-temperature", kind: "temperature" }] }],
+  });
+  return doc;
+}

@@ -3,9 +3,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT } from "./support/example";
-import { METRIC_SOURCES } from "./support/metric-catalog";
-import { freePort, start, Started, waitUntilReady } from "./support/processes";
+import { ROOT } from "../support/example";
+import { METRIC_SOURCES } from "../support/metric-catalog";
+import { freePort, start, Started, waitUntilReady } from "../support/processes";
 
 const metricNames = (text: string) => new Set(text.split("\n").filter((l) => l && !l.startsWith("#")).map((l) => l.split(/[{ ]/)[0]));
 
