@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { IMAGES } from "../versions";
 import { AlertmanagerConfig, receiverSecrets, renderAlertmanagerConfig } from "./config/alertmanager-config";
 import { secretRef } from "./config/terraform-content";
+import { alertmanagerConfigProblems } from "./config/alertmanager-config";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { HostBinding, HostContext, publishedPorts, WebAccess } from "./common-props";
 import { DockerService } from "./docker-service";
@@ -42,7 +43,9 @@ export class Alertmanager extends Construct {
     super(scope, id);
     this.dataRetention = props.dataRetention ?? "120h";
     const memoryMb = props.memoryMb ?? 256;
-    new PropProblems(this).duration("dataRetention", this.dataRetention).range("memoryMb", memoryMb, 32, 65536).throwIfAny();
+    const problems = new PropProblems(this).duration("dataRetention", this.dataRetention).range("memoryMb", memoryMb, 32, 65536);
+    for (const problem of alertmanagerConfigProblems(props.config)) problems.add(`config: ${problem}`);
+    problems.throwIfAny();
 
     const web = webConfigFiles(CONFIG_DIR, props.access);
     this.service = new DockerService(this, "service", {

@@ -6,7 +6,7 @@ import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { SelfSignedCert } from "@cdktf/provider-tls/lib/self-signed-cert";
 import { TerraformOutput } from "cdktf";
-import { Construct } from "constructs";
+import { Construct, IConstruct } from "constructs";
 import { CA, CA_USAGES, HOST_CERTIFICATE, HOST_USAGES, HostCertificateSpec, KEY, PASSWORD } from "./certificate-specs";
 import type { Placeholder } from "./config/terraform-content";
 
@@ -82,27 +82,32 @@ export class Credentials extends Construct {
    * The cdktf token for a placeholder (`${password.x}`, `${bcrypt.x}`, `${tls.host.cert|key}`).
    * Cached: one token per value however many files use it (cdktf captures a stack trace per token).
    */
-  token(placeholder: Placeholder): string {
+  token(placeholder: Placeholder, requester?: IConstruct): string {
     const key = JSON.stringify(placeholder);
     let token = this.tokens.get(key);
-    if (token === undefined) this.tokens.set(key, (token = this.newToken(placeholder)));
+    try {
+      if (token === undefined) this.tokens.set(key, (token = this.newToken(placeholder)));
+    } catch (err) {
+      // Name the construct whose config asked: that is where the mistake is.
+      throw new Error(`${(requester ?? this).node.path}: ${(err as Error).message}`);
+    }
     return token;
   }
 
   private newToken(placeholder: Placeholder): string {
     switch (placeholder.kind) {
       case "password":
-        return this.password(placeholder.name).result;
+        return this.lookup(this.passwords, placeholder.name, "password identity").result;
       case "bcrypt":
-        return this.password(placeholder.name).bcryptHash;
+        return this.lookup(this.passwords, placeholder.name, "password identity").bcryptHash;
       case "tls":
         if (placeholder.name === "ca") {
-          if (placeholder.part === "key") throw new Error(`${this.node.path}: the CA's private key is never handed to a service`);
+          if (placeholder.part === "key") throw new Error("the CA's private key is never handed to a service");
           return this.ca.certPem;
         }
         return placeholder.part === "cert" ? this.lookup(this.hostCerts, placeholder.name, "host certificate").certPem : this.lookup(this.hostKeys, placeholder.name, "host key").privateKeyPem;
       case "var":
-        throw new Error(`${this.node.path}: \${var.${placeholder.name}} is a stack variable, not a generated credential`);
+        throw new Error(`\${var.${placeholder.name}} is a stack variable, not a generated credential`);
     }
   }
 
@@ -112,12 +117,16 @@ export class Credentials extends Construct {
   }
 
   password(identity: string): Password {
-    return this.lookup(this.passwords, identity, "password identity");
+    try {
+      return this.lookup(this.passwords, identity, "password identity");
+    } catch (err) {
+      throw new Error(`${this.node.path}: ${(err as Error).message}`);
+    }
   }
 
   private lookup<T>(map: Map<string, T>, name: string, what: string): T {
     const value = map.get(name);
-    if (!value) throw new Error(`${this.node.path}: unknown ${what} ${JSON.stringify(name)} (known: ${[...map.keys()].join(", ")})`);
+    if (!value) throw new Error(`unknown ${what} ${JSON.stringify(name)}: ${this.node.path} has ${[...map.keys()].join(", ")} (add it to its hosts or passwordIdentities)`);
     return value;
   }
 }

@@ -246,7 +246,7 @@ export class DockerService extends Construct {
 
   /** Upload blocks; with `stagingFrom`, paths under it move to the loader's staging directory. */
   private uploads(props: DockerServiceProps, stagingFrom: string) {
-    const resolve = (p: Placeholder) => (p.kind === "var" ? props.secrets.token(p.name) : props.credentials.token(p));
+    const resolve = (p: Placeholder) => (p.kind === "var" ? props.secrets.token(p.name) : props.credentials.token(p, this.node.scope ?? this));
     return this.produceFiles().map((f) => {
       let file = f.containerPath;
       if (stagingFrom) {

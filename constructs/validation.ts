@@ -15,6 +15,12 @@ export class PropProblems {
     return this;
   }
 
+  /** A problem phrased in full by the caller. */
+  add(problem: string): this {
+    this.problems.push(problem);
+    return this;
+  }
+
   duration(prop: string, value: string): this {
     return this.require(isDuration(value), prop, DURATION_RULE, value);
   }

@@ -1,3 +1,4 @@
+import { isTerraformVariableName, TERRAFORM_VARIABLE_NAME_RULE } from "../value-types";
 import { literalInGoTemplate } from "./go-template";
 import { toYaml } from "./yaml";
 
@@ -32,15 +33,18 @@ export interface AlertmanagerConfig {
   readonly routes: { readonly critical: readonly string[]; readonly warning: readonly string[]; readonly info: readonly string[] };
   /** Receiver of the always-firing Watchdog alert. @default - Watchdog is dropped */
   readonly heartbeat?: string;
-  readonly groupWaitSeconds: number;
-  /** group_wait of critical routes: pages should not wait long for company. */
-  readonly criticalGroupWaitSeconds: number;
-  /** group_interval of critical routes: a second camera of a site going dark is told this soon. */
-  readonly criticalGroupIntervalSeconds: number;
-  readonly groupIntervalSeconds: number;
-  readonly repeatIntervalHours: number;
-  /** How often the heartbeat receiver hears from Watchdog. */
-  readonly heartbeatIntervalSeconds: number;
+  /** @default 30 */
+  readonly groupWaitSeconds?: number;
+  /** group_wait of critical routes: pages should not wait long for company. @default 10 */
+  readonly criticalGroupWaitSeconds?: number;
+  /** group_interval of critical routes: a second camera of a site going dark is told this soon. @default 30 */
+  readonly criticalGroupIntervalSeconds?: number;
+  /** @default 300 */
+  readonly groupIntervalSeconds?: number;
+  /** @default 4 */
+  readonly repeatIntervalHours?: number;
+  /** How often the heartbeat receiver hears from Watchdog. @default 60 */
+  readonly heartbeatIntervalSeconds?: number;
   /** Directory in the container holding one file per secret variable. */
   readonly secretsDir: string;
   /** @default [] */
@@ -78,7 +82,35 @@ export function receiverSecrets(receivers: readonly ReceiverConfig[]): string[] 
  * are read from files (`*_file`), Teams uses `msteamsv2_configs` (Workflows
  * webhooks; Microsoft retired the connectors `msteams_configs` targets).
  */
-export function renderAlertmanagerConfig(cfg: AlertmanagerConfig): string {
+/** Notification timings unless a deployment sets its own (docs/alert-latency.md explains the critical ones). */
+export const ALERTMANAGER_TIMINGS = {
+  groupWaitSeconds: 30,
+  criticalGroupWaitSeconds: 10,
+  criticalGroupIntervalSeconds: 30,
+  groupIntervalSeconds: 300,
+  repeatIntervalHours: 4,
+  heartbeatIntervalSeconds: 60,
+} as const;
+
+/** What is wrong with a config before it is rendered: receivers routes name, a critical receiver, secret variable names. */
+export function alertmanagerConfigProblems(cfg: Omit<AlertmanagerConfig, "secretsDir">): string[] {
+  const problems: string[] = [];
+  const names = new Set(cfg.receivers.map((r) => r.name));
+  const seen = new Set<string>();
+  for (const r of cfg.receivers) {
+    if (seen.has(r.name) || r.name === BLACKHOLE) problems.push(`receiver name ${JSON.stringify(r.name)} is used twice (or is the reserved ${BLACKHOLE})`);
+    seen.add(r.name);
+  }
+  if (cfg.routes.critical.length === 0) problems.push("routes.critical must name at least one receiver: every alert without a known severity goes there, got []");
+  for (const severity of ["critical", "warning", "info"] as const)
+    for (const name of cfg.routes[severity]) if (!names.has(name)) problems.push(`routes.${severity} names receiver ${JSON.stringify(name)}, which is not in receivers (${[...names].join(", ")})`);
+  if (cfg.heartbeat !== undefined && !names.has(cfg.heartbeat)) problems.push(`heartbeat names receiver ${JSON.stringify(cfg.heartbeat)}, which is not in receivers`);
+  for (const variable of receiverSecrets(cfg.receivers)) if (!isTerraformVariableName(variable)) problems.push(`secret variable name ${TERRAFORM_VARIABLE_NAME_RULE}, got ${JSON.stringify(variable)}`);
+  return problems;
+}
+
+export function renderAlertmanagerConfig(config: AlertmanagerConfig): string {
+  const cfg = { ...ALERTMANAGER_TIMINGS, ...config };
   const severityRoutes = (["critical", "warning", "info"] as const).flatMap((severity) => {
     const names = cfg.routes[severity].length > 0 ? cfg.routes[severity] : [BLACKHOLE];
     // One child route per receiver; all but the last `continue` so every receiver is told.

@@ -43,8 +43,6 @@ class ShedStack extends TerraformStack {
       config: {
         receivers: [{ name: "phone", type: "webhook", urlVariable: "phone_webhook_url" }],
         routes: { critical: ["phone"], warning: ["phone"], info: [] },
-        inhibitRules: [],
-        maintenance: [],
       },
     });
     const prometheus = new Prometheus(this, "prometheus", {

@@ -1,0 +1,66 @@
+// Mistakes made through the components directly (no inventory in front) fail at
+// construction, naming the construct path and the value.
+import { Network } from "@cdktf/provider-docker/lib/network";
+import { Testing, TerraformStack } from "cdktf";
+import { Alertmanager, AlertmanagerProps, Credentials, HostConflictError, Prometheus, Pushgateway, SecretVariables } from "../index";
+
+function host() {
+  const stack = new TerraformStack(Testing.app(), "pi");
+  const network = new Network(stack, "network", { name: "observability" });
+  const secrets = new SecretVariables(stack, "secrets");
+  const credentials = new Credentials(stack, "credentials", { hosts: [{ host: "pi", dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"] }], passwordIdentities: ["operator", "prometheus"] });
+  return { stack, context: { network, secrets, credentials } };
+}
+
+const access = { tlsHost: "pi", users: ["operator"] };
+const alerting = (config: Partial<AlertmanagerProps["config"]>): AlertmanagerProps["config"] => ({
+  receivers: [{ name: "phone", type: "webhook", urlVariable: "phone_url" }],
+  routes: { critical: ["phone"], warning: [], info: [] },
+  ...config,
+});
+
+describe("components check themselves", () => {
+  it("fails when two Prometheus run on one Docker host, naming both", () => {
+    const { stack, context } = host();
+    const props = { ...context, access, clientIdentity: { username: "prometheus" } };
+    new Prometheus(stack, "prometheus", props);
+    expect(() => new Prometheus(stack, "prometheus-2", props)).toThrow(HostConflictError);
+    expect(() => new Prometheus(stack, "prometheus-3", props)).toThrow('pi/prometheus-3/service: container name "prometheus" is already used on this Docker host by pi/prometheus/service');
+  });
+
+  it("fails when a route names an undefined receiver", () => {
+    const { stack, context } = host();
+    expect(() => new Alertmanager(stack, "alertmanager", { ...context, access, config: alerting({ routes: { critical: ["phone"], warning: ["email"], info: [] } }) })).toThrow(
+      'pi/alertmanager: config: routes.warning names receiver "email", which is not in receivers (phone)',
+    );
+  });
+
+  it("fails when no receiver takes critical alerts", () => {
+    const { stack, context } = host();
+    expect(() => new Alertmanager(stack, "alertmanager", { ...context, access, config: alerting({ routes: { critical: [], warning: ["phone"], info: [] } }) })).toThrow(
+      "pi/alertmanager: config: routes.critical must name at least one receiver: every alert without a known severity goes there, got []",
+    );
+  });
+
+  it("fails when a secret variable name is not a Terraform name", () => {
+    const { stack, context } = host();
+    expect(() => new Alertmanager(stack, "alertmanager", { ...context, access, config: alerting({ receivers: [{ name: "phone", type: "webhook", urlVariable: "X-URL" }] }) })).toThrow(
+      /^pi\/alertmanager: config: secret variable name must be a Terraform variable name: 1-63 lowercase letters.*, got "X-URL"$/,
+    );
+  });
+
+  it("fails when a component asks Credentials for someone it does not know, naming the component", () => {
+    const { stack, context } = host();
+    expect(() => new Pushgateway(stack, "pushgateway", { ...context, access: { tlsHost: "pi", users: ["operator", "ring"] } })).toThrow(
+      'pi/pushgateway: unknown password identity "ring": pi/credentials has operator, prometheus (add it to its hosts or passwordIdentities)',
+    );
+  });
+
+  it("fails when a published port is taken, naming both", () => {
+    const { stack, context } = host();
+    new Pushgateway(stack, "pushgateway", { ...context, access, publish: { address: "0.0.0.0", port: 9090 } });
+    expect(() => new Prometheus(stack, "prometheus", { ...context, access, clientIdentity: { username: "prometheus" }, publish: { address: "192.168.1.30" } })).toThrow(
+      "pi/prometheus/service: address 192.168.1.30:9090 is already used on this Docker host by pi/pushgateway/service",
+    );
+  });
+});
