@@ -194,7 +194,16 @@ const remoteWriteTarget = z
     url: httpUrl.describe("the store's remote-write endpoint, e.g. https://mimir.example/api/v1/push"),
     auth: remoteWriteAuth.optional(),
     caVariable: variableName.optional().describe("Terraform variable holding the PEM of the CA the store's certificate chains to; default: the system's"),
-    headers: z.record(headerName, headerValue).default({}).describe("extra request headers, e.g. X-Scope-OrgID for a Mimir tenant"),
+    headers: z
+      .record(z.string(), headerValue)
+      .superRefine((headers, ctx) => {
+        for (const key of Object.keys(headers)) {
+          const checked = headerName.safeParse(key);
+          if (!checked.success) ctx.addIssue({ code: "custom", path: [key], message: checked.error.issues[0].message });
+        }
+      })
+      .default({})
+      .describe("extra request headers, e.g. X-Scope-OrgID for a Mimir tenant"),
     queue: queue.prefault({}),
     writeRelabel: z.array(writeRelabel).default([]).describe("rules applied in order to what is sent; e.g. drop probe_.* debug series"),
     grafanaDatasource: z

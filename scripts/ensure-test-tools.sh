@@ -3,7 +3,8 @@
 # amtool on the rendered configs, and (__tests__/e2e, `npm run preview`) Prometheus,
 # Alertmanager, node_exporter, blackbox_exporter and the pushgateway as processes on
 # 127.0.0.1; __tests__/security.test.ts adds nginx (the TLS gateway) and openssl
-# (test certificates). This installs whichever are missing when run as root, or
+# (test certificates), __tests__/real/remote-write.test.ts VictoriaMetrics (the
+# long-term store hub.remoteWrite writes to). This installs whichever are missing when run as root, or
 # says how to install them.
 set -euo pipefail
 
@@ -17,6 +18,7 @@ declare -A PACKAGE_OF=(
   [prometheus-node-exporter]=prometheus-node-exporter
   [prometheus-pushgateway]=prometheus-pushgateway
   [nginx]=nginx
+  [victoria-metrics]=victoria-metrics
   [openssl]=openssl
 )
 
