@@ -73,6 +73,16 @@ describe("hub stack", () => {
     }
   });
 
+  it("keeps today's single Alertmanager and Loki by default: no gossip listener, no replica, no route out for Loki", () => {
+    const am = container(parsed, "alertmanager");
+    expect(am.command).toContain("--cluster.listen-address=");
+    expect(am.command.filter((a: string) => a.startsWith("--cluster.") && a !== "--cluster.listen-address=")).toEqual([]);
+    expect(am.network_mode).toBeUndefined();
+    expect(services(parsed).filter((c) => /^alertmanager-\d|^loki-(write|read|backend)$/.test(c.name))).toEqual([]);
+    expect(Object.values(parsed.resource.docker_network).map((n) => n.name).sort()).toEqual(["observability", "observability-loki"]);
+    expect(container(parsed, "loki").command).toEqual(["-config.file=/etc/loki/loki.yaml"]);
+  });
+
   it("keeps Loki on an internal network behind the TLS gateway", () => {
     const loki = container(parsed, "loki");
     expect(loki.ports ?? []).toEqual([]);

@@ -9,7 +9,10 @@ import { parse } from "yaml";
 import { edgeHostName, hostCertificates, HUB_HOST } from "../security/pki";
 import { defineStacks } from "../stacks/app";
 import { renderedFiles } from "../stacks/rendered-files";
+import type { Inventory } from "../inventory/schema";
+import { alertmanagerReplicas } from "../stacks/beyond-one-hub";
 import { exampleInventory } from "./support/example";
+import { largeHouseholdInventory } from "./support/large-household";
 
 interface Dial {
   /** Where the client's config says it connects. */
@@ -22,8 +25,8 @@ interface Dial {
 const hostOf = (labels: Record<string, string>) => (labels.site === "hub" ? HUB_HOST : edgeHostName(labels.site, labels.node));
 const nameIn = (url: string) => new URL(url).hostname;
 
-/** HTTPS targets of a prometheus.yml: scrapes (per-target scheme overrides), alerting, remote_write. */
-function prometheusDials(key: string, yaml: string): Dial[] {
+/** HTTPS targets of a prometheus.yml: scrapes (per-target scheme overrides), alerting, remote_write to the hub. */
+function prometheusDials(key: string, yaml: string, alertmanagerHost: (address: string) => string): Dial[] {
   const doc = parse(yaml);
   const dials: Dial[] = [];
   for (const job of doc.scrape_configs)
@@ -31,13 +34,20 @@ function prometheusDials(key: string, yaml: string): Dial[] {
       if ((group.labels.__scheme__ ?? job.scheme ?? "http") === "https")
         for (const target of group.targets) dials.push({ from: `${key} ${job.job_name}`, name: target.split(":")[0], host: hostOf(group.labels) });
   for (const am of doc.alerting?.alertmanagers ?? [])
-    for (const target of am.static_configs[0].targets) dials.push({ from: `${key} alerting`, name: target.split(":")[0], host: HUB_HOST });
-  for (const rw of doc.remote_write ?? []) dials.push({ from: `${key} remote_write`, name: nameIn(rw.url), host: HUB_HOST });
+    for (const target of am.static_configs[0].targets) dials.push({ from: `${key} alerting`, name: target.split(":")[0], host: alertmanagerHost(target) });
+  // The hub's own remote_write goes to long-term stores, which serve their own certificates.
+  if (!key.startsWith("hub/")) for (const rw of doc.remote_write ?? []) dials.push({ from: `${key} remote_write`, name: nameIn(rw.url), host: HUB_HOST });
   return dials;
 }
 
-describe("certificates", () => {
-  const inventory = exampleInventory();
+describe.each<[string, () => Inventory]>([
+  ["example inventory", exampleInventory],
+  ["large household", largeHouseholdInventory],
+])("certificates (%s)", (_label, inventoryOf) => {
+  const inventory = inventoryOf();
+  // Alertmanager replicas serve with the certificate of the host they run on.
+  const replicaHost = new Map(alertmanagerReplicas(inventory).map((r) => [r.address, r.tlsHost]));
+  const alertmanagerHost = (address: string) => replicaHost.get(address) ?? HUB_HOST;
   const specs = new Map(hostCertificates(inventory).map((s) => [s.host, new Set([...s.dnsNames, ...s.ipAddresses])]));
   const outdir = mkdtempSync(join(tmpdir(), "pki-"));
   const app = new App({ outdir });
@@ -48,15 +58,17 @@ describe("certificates", () => {
 
   const dials: Dial[] = [];
   for (const [key, text] of rendered) {
-    if (key.endsWith("/prometheus.yml")) dials.push(...prometheusDials(key, text));
+    if (key.endsWith("/prometheus.yml")) dials.push(...prometheusDials(key, text, alertmanagerHost));
     if (key.endsWith("/promtail.yaml")) dials.push({ from: key, name: nameIn(parse(text).clients[0].url), host: HUB_HOST });
     if (key.endsWith("/config.alloy")) dials.push({ from: key, name: nameIn(/^\s*url\s*=\s*"([^"]+)"/m.exec(text)![1]), host: HUB_HOST });
-    if (key.endsWith("/loki.yaml")) dials.push({ from: key, name: nameIn(parse(text).ruler.alertmanager_url), host: HUB_HOST });
+    if (key.endsWith("/loki.yaml"))
+      for (const url of parse(text).ruler.alertmanager_url.split(",")) dials.push({ from: key, name: nameIn(url), host: alertmanagerHost(new URL(url).host) });
   }
   const grafana = JSON.parse(readFileSync(join(outdir, "stacks", "grafana", "cdk.tf.json"), "utf8"));
   dials.push({ from: "grafana provider", name: nameIn(grafana.provider.grafana[0].url), host: HUB_HOST });
-  for (const ds of Object.values<{ url: string; name: string }>(grafana.resource.grafana_data_source))
-    if (ds.url.startsWith("https://")) dials.push({ from: `grafana datasource ${ds.name}`, name: nameIn(ds.url), host: HUB_HOST });
+  for (const ds of Object.values<{ url: string; name: string; uid: string }>(grafana.resource.grafana_data_source))
+    if (ds.url.startsWith("https://") && !ds.uid.startsWith("long-term-"))
+      dials.push({ from: `grafana datasource ${ds.name}`, name: nameIn(ds.url), host: alertmanagerHost(new URL(ds.url).host) });
 
   it("cover every name a client dials over TLS, on the certificate of the host that serves it", () => {
     expect(dials.length).toBeGreaterThan(20);

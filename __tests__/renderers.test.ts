@@ -123,6 +123,69 @@ describe("renderLokiConfig", () => {
   });
 });
 
+describe("renderLokiConfig on object storage", () => {
+  const s3 = { endpoint: "minio.lan:9000", insecure: true, bucket: "logs", region: "us-east-1", accessKeyId: "${var.k}", secretAccessKey: "${var.s}", pathStyle: true, caFile: "/etc/loki/secrets/ca" };
+  const base = { httpPort: 3100, retentionPeriod: "31d", alertmanagerUrl: "https://a:9093,https://b:9093", dataDir: "/loki", rulesDir: "/etc/loki/rules", objectStorage: s3 };
+  const single = parse(renderLokiConfig(base));
+  const scalable = parse(renderLokiConfig({ ...base, scalable: { joinMembers: ["loki-write:7946", "loki-read:7946", "loki-backend:7946"], compactorAddress: "http://loki-backend:3100", memberlistPort: 7946 } }));
+
+  it.each([
+    ["single binary", single],
+    ["scalable", scalable],
+  ])("uses only keys listed in the Loki 3.7 configuration reference (%s; no Loki binary runs here)", (_mode, doc) => {
+    expect(undocumentedKeys(doc, "loki")).toEqual([]);
+  });
+
+  it("keeps chunks, index and delete requests in the bucket, TLS off only for an http:// endpoint", () => {
+    expect(single.common.storage).toEqual({ s3: { endpoint: "minio.lan:9000", bucketnames: "logs", region: "us-east-1", access_key_id: "${var.k}", secret_access_key: "${var.s}", s3forcepathstyle: true, insecure: true, http_config: { ca_file: "/etc/loki/secrets/ca" } } });
+    expect(single.schema_config.configs[0].object_store).toBe("s3");
+    expect(single.compactor).toMatchObject({ delete_request_store: "s3", retention_enabled: true });
+    expect(single.storage_config.tsdb_shipper).toEqual({ active_index_directory: "/loki/tsdb-index", cache_location: "/loki/tsdb-cache" });
+    expect(single.common.instance_addr).toBe("127.0.0.1");
+    expect(single.common.ring.kvstore.store).toBe("inmemory");
+  });
+
+  it("joins the targets by memberlist in scalable mode, with the backend's compactor", () => {
+    expect(scalable.common.ring.kvstore.store).toBe("memberlist");
+    expect(scalable.common.instance_addr).toBeUndefined();
+    expect(scalable.common.compactor_address).toBe("http://loki-backend:3100");
+    expect(scalable.memberlist).toEqual({ join_members: ["loki-write:7946", "loki-read:7946", "loki-backend:7946"], bind_port: 7946 });
+    expect(scalable.ruler.alertmanager_url).toBe("https://a:9093,https://b:9093");
+  });
+});
+
+describe("renderPrometheusConfig remote_write", () => {
+  const queue = { capacity: 1, minShards: 1, maxShards: 2, maxSamplesPerSend: 3, batchSendDeadline: "5s", minBackoff: "30ms", maxBackoff: "5s", retryOnRateLimit: true };
+  const doc = parse(
+    renderPrometheusConfig({
+      scrapeIntervalSeconds: 30,
+      evaluationIntervalSeconds: 30,
+      scrapeJobs: [],
+      externalLabels: { deployment: "home" },
+      remoteWrite: [
+        { url: "https://a/push", name: "a", headers: { "X-Scope-OrgID": "t", "A-First": "1" }, client: { basicAuth: { username: "u", passwordFile: "/p" } }, queue, writeRelabels: [{ action: "drop", regex: "probe_.+" }, { action: "labeldrop", regex: "tmp_.*" }] },
+        { url: "https://b/write", bearerTokenFile: "/t", client: { tls: { caFile: "/ca" } } },
+      ],
+    }),
+  );
+
+  it("renders auth from files, sorted headers, the queue and write relabelling", () => {
+    expect(doc.global.external_labels).toEqual({ deployment: "home" });
+    expect(doc.remote_write[0]).toEqual({
+      url: "https://a/push",
+      name: "a",
+      headers: { "A-First": "1", "X-Scope-OrgID": "t" },
+      basic_auth: { username: "u", password_file: "/p" },
+      queue_config: { capacity: 1, min_shards: 1, max_shards: 2, max_samples_per_send: 3, batch_send_deadline: "5s", min_backoff: "30ms", max_backoff: "5s", retry_on_http_429: true },
+      write_relabel_configs: [
+        { source_labels: ["__name__"], regex: "probe_.+", action: "drop" },
+        { regex: "tmp_.*", action: "labeldrop" },
+      ],
+    });
+    expect(doc.remote_write[1]).toEqual({ url: "https://b/write", tls_config: { ca_file: "/ca" }, authorization: { type: "Bearer", credentials_file: "/t" } });
+  });
+});
+
 describe("renderGrafanaIni", () => {
   const ini = renderGrafanaIni({ httpPort: 3000, adminUser: "admin", adminPasswordFile: "/run/pw", rootUrl: "https://grafana.home.example/" });
 

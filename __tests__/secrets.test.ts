@@ -8,11 +8,17 @@ import { App } from "cdktf";
 import { defineStacks } from "../stacks/app";
 import { renderedFiles } from "../stacks/rendered-files";
 import { exampleInventory } from "./support/example";
+import { largeHouseholdInventory } from "./support/large-household";
+import type { Inventory } from "../inventory/schema";
 import { filesUnder } from "./support/files";
 import { renderedOnDisk } from "./support/install";
 
 
-describe("secrets", () => {
+// The example, and the large household (remote-write credentials, S3 keys, receivers on an edge replica).
+describe.each<[string, () => Inventory]>([
+  ["example inventory", exampleInventory],
+  ["large household", largeHouseholdInventory],
+])("secrets (%s)", (_label, inventoryOf) => {
   const outdir = mkdtempSync(join(tmpdir(), "secrets-"));
   const values = new Map<string, string>();
   let rendered: Map<string, string>;
@@ -20,7 +26,7 @@ describe("secrets", () => {
 
   beforeAll(() => {
     const app = new App({ outdir });
-    defineStacks(app, exampleInventory());
+    defineStacks(app, inventoryOf());
     rendered = renderedFiles(app);
     app.synth();
     // A variable may be declared by several stacks (grafana_admin_password: hub and grafana).
@@ -37,7 +43,7 @@ describe("secrets", () => {
       process.env[`TF_VAR_${name}`] = values.get(name);
     }
     const again = new App({ outdir });
-    defineStacks(again, exampleInventory());
+    defineStacks(again, inventoryOf());
     rendered = renderedFiles(again);
     again.synth();
   });
@@ -101,7 +107,12 @@ describe("secrets", () => {
 
   it("stand in rendered files only as ${var.NAME} placeholders", () => {
     const secretFiles = [...rendered.entries()].filter(([key]) => key.includes("/secrets/"));
-    expect(secretFiles.length).toBe(variables.length);
     for (const [key, content] of secretFiles) expect(content).toBe(`\${var.${key.split("/").pop()}}`);
+    // Loki reads S3 keys only from its config: those are the one inline use of a variable.
+    const inline = [...rendered.entries()].filter(([key]) => !key.includes("/secrets/")).flatMap(([key, content]) => [...content.matchAll(/\$\{var\.([a-z0-9_]+)\}/g)].map((m) => ({ key, variable: m[1] })));
+    for (const use of inline) expect(use).toEqual({ key: expect.stringMatching(/\/loki(-[a-z]+)?\/loki\.yaml$/), variable: expect.stringMatching(/^loki_s3_/) });
+    // Every variable stands in somewhere (a file of its own or Loki's config); grafana_admin_password is also the Grafana provider's.
+    const referenced = new Set([...secretFiles.map(([key]) => key.split("/").pop()!), ...inline.map((u) => u.variable)]);
+    expect(variables.filter((v) => !referenced.has(v))).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 import { Construct } from "constructs";
 import { IMAGES } from "../versions";
 import { AlertmanagerConfig, receiverSecrets, renderAlertmanagerConfig } from "./config/alertmanager-config";
-import { secretRef } from "./config/terraform-content";
+import { secretRef, tlsRef } from "./config/terraform-content";
+import { toYaml } from "./config/yaml";
 import { alertmanagerConfigProblems } from "./config/alertmanager-config";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { HostBinding, HostContext, publishedPorts, WebAccess } from "./common-props";
@@ -23,6 +24,23 @@ export interface AlertmanagerProps extends HostContext {
   readonly extraNetworks?: Network[];
   /** @default 256 */
   readonly memoryMb?: number;
+  /** Container name (replicas after the first: alertmanager-2, ...). @default "alertmanager" */
+  readonly serviceName?: string;
+  /**
+   * A replica of a gossip cluster. It shares its host's network and binds its web
+   * and cluster listeners to `address` only; gossip is mutual TLS with the host's
+   * certificate (`access.tlsHost`). @default - a single instance, no cluster listener
+   */
+  readonly cluster?: AlertmanagerCluster;
+}
+
+export interface AlertmanagerCluster {
+  /** The host address both listeners bind to (never 0.0.0.0). */
+  readonly address: string;
+  readonly port: number;
+  readonly clusterPort: number;
+  /** The other replicas' `address:clusterPort`. */
+  readonly peers: readonly string[];
 }
 
 const CONFIG_DIR = "/etc/alertmanager";
@@ -36,8 +54,8 @@ const SECRETS_DIR = `${CONFIG_DIR}/secrets`;
 export class Alertmanager extends Construct {
   public readonly dataRetention: string;
   public readonly service: DockerService;
-  /** host:port on the stack network, for Prometheus and Loki's ruler. */
-  public readonly address = `alertmanager:${PORTS.alertmanager}`;
+  /** host:port Prometheus and Loki's ruler reach it at: its name on the stack network, or a replica's bound address. */
+  public readonly address: string;
 
   constructor(scope: Construct, id: string, props: AlertmanagerProps) {
     super(scope, id);
@@ -48,11 +66,39 @@ export class Alertmanager extends Construct {
     problems.throwIfAny();
 
     const web = webConfigFiles(CONFIG_DIR, props.access);
+    const serviceName = props.serviceName ?? "alertmanager";
+    const cluster = props.cluster;
+    if (cluster) {
+      new PropProblems(this)
+        .require(/^\d{1,3}(?:\.\d{1,3}){3}$/.test(cluster.address) && cluster.address !== "0.0.0.0", "cluster.address", "must be one IPv4 address of the host (never all interfaces)", cluster.address)
+        .require(cluster.port !== cluster.clusterPort, "cluster.clusterPort", "must differ from the web port", cluster.clusterPort)
+        .require(cluster.peers.length > 0, "cluster.peers", "must name the other replicas", cluster.peers)
+        .require(props.access.tlsHost !== undefined, "access.tlsHost", "is needed: gossip between replicas is mutual TLS with the host's certificate", props.access.tlsHost)
+        .require(props.publish === undefined, "publish", "is not used by a replica: it binds its address itself", props.publish)
+        .throwIfAny();
+    }
+    this.address = cluster ? `${cluster.address}:${cluster.port}` : `${serviceName}:${PORTS.alertmanager}`;
+    const clusterTlsFile = `${CONFIG_DIR}/cluster-tls.yml`;
+    const clusterFlags = cluster
+      ? [
+          `--cluster.listen-address=${cluster.address}:${cluster.clusterPort}`,
+          `--cluster.advertise-address=${cluster.address}:${cluster.clusterPort}`,
+          ...cluster.peers.map((peer) => `--cluster.peer=${peer}`),
+          // Gossip (silences, notification log) over mutual TLS: only holders of a CA-issued certificate join.
+          `--cluster.tls-config=${clusterTlsFile}`,
+        ]
+      : [
+          // Single instance: an empty address turns off the gossip listener that
+          // would otherwise open on every interface.
+          "--cluster.listen-address=",
+        ];
     this.service = new DockerService(this, "service", {
-      serviceName: "alertmanager",
+      serviceName,
       image: IMAGES.alertmanager,
       network: props.network,
-      extraNetworks: props.extraNetworks,
+      extraNetworks: cluster ? undefined : props.extraNetworks,
+      // A replica binds its host's address itself: no bridge, no published ports.
+      networkMode: cluster ? "host" : undefined,
       secrets: props.secrets,
       credentials: props.credentials,
       memoryMb,
@@ -60,10 +106,8 @@ export class Alertmanager extends Construct {
         `--config.file=${CONFIG_DIR}/alertmanager.yml`,
         "--storage.path=/alertmanager",
         `--data.retention=${this.dataRetention}`,
-        `--web.listen-address=:${PORTS.alertmanager}`,
-        // Single instance: an empty address turns off the gossip listener that
-        // would otherwise open on every interface.
-        "--cluster.listen-address=",
+        `--web.listen-address=${cluster ? this.address : `:${PORTS.alertmanager}`}`,
+        ...clusterFlags,
         // Basic auth on every path: reading alerts, and creating silences.
         web.flag,
       ],
@@ -73,10 +117,16 @@ export class Alertmanager extends Construct {
       dataVolumes: [{ name: "data", containerPath: "/alertmanager" }],
       readOnlyRootfs: true,
       configDir: CONFIG_DIR,
-      ports: publishedPorts(props.publish, PORTS.alertmanager),
+      ports: cluster ? [] : publishedPorts(props.publish, PORTS.alertmanager),
       files: [
         { containerPath: `${CONFIG_DIR}/alertmanager.yml`, renderedName: "alertmanager.yml", content: renderAlertmanagerConfig({ ...props.config, secretsDir: SECRETS_DIR }) },
         ...web.files,
+        ...(cluster
+          ? [
+              { containerPath: clusterTlsFile, renderedName: "cluster-tls.yml", content: renderClusterTlsConfig(CONFIG_DIR) },
+              { containerPath: `${CONFIG_DIR}/tls/ca.pem`, renderedName: "tls/ca.pem", content: tlsRef("ca", "cert") },
+            ]
+          : []),
         ...receiverSecrets(props.config.receivers).map((variable) => ({
           containerPath: `${SECRETS_DIR}/${variable}`,
           renderedName: `secrets/${variable}`,
@@ -85,4 +135,17 @@ export class Alertmanager extends Construct {
       ],
     });
   }
+}
+
+/**
+ * `--cluster.tls-config` (Alertmanager 0.24+, docs/https.md "Gossip Traffic"):
+ * each replica serves its host's certificate and presents it as a client; both
+ * sides require the private CA.
+ */
+export function renderClusterTlsConfig(configDir: string): string {
+  const tls = { cert: `${configDir}/tls/cert.pem`, key: `${configDir}/tls/key.pem`, ca: `${configDir}/tls/ca.pem` };
+  return toYaml({
+    tls_server_config: { cert_file: tls.cert, key_file: tls.key, client_auth_type: "RequireAndVerifyClientCert", client_ca_file: tls.ca, min_version: "TLS12" },
+    tls_client_config: { cert_file: tls.cert, key_file: tls.key, ca_file: tls.ca },
+  });
 }

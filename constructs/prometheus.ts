@@ -1,7 +1,8 @@
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { Construct } from "constructs";
 import { IMAGES } from "../versions";
-import { HttpClient, renderPrometheusConfig, ScrapeJob } from "./config/prometheus-config";
+import { AlertmanagerTarget, HttpClient, RemoteWriteQueue, RemoteWriteTarget, renderPrometheusConfig, ScrapeJob, WriteRelabel } from "./config/prometheus-config";
+import { secretRef } from "./config/terraform-content";
 import { HostBinding, HostContext, publishedPorts, WebAccess } from "./common-props";
 import { DockerService, ServiceFile } from "./docker-service";
 import { PORTS } from "./ports";
@@ -12,6 +13,21 @@ export interface RuleFileContent {
   /** File name under rules/. */
   readonly fileName: string;
   readonly content: string;
+}
+
+/** A long-term store this Prometheus remote-writes to; secrets by sensitive variable name only. */
+export interface RemoteWriteStore {
+  readonly name: string;
+  readonly url: string;
+  /** @default - no authentication */
+  readonly auth?: { readonly type: "basic"; readonly username: string; readonly passwordVariable: string } | { readonly type: "bearer"; readonly tokenVariable: string };
+  /** Variable holding the PEM of the store's CA. @default - the system's CAs */
+  readonly caVariable?: string;
+  /** @default {} */
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly queue: RemoteWriteQueue;
+  /** @default [] */
+  readonly writeRelabels?: readonly WriteRelabel[];
 }
 
 export interface PrometheusProps extends HostContext {
@@ -25,8 +41,12 @@ export interface PrometheusProps extends HostContext {
   readonly scrapeIntervalSeconds?: number;
   /** @default 30 */
   readonly evaluationIntervalSeconds?: number;
-  /** Alertmanager host:port addresses on the stack network (HTTPS, as this Prometheus's client). @default [] */
+  /** Alertmanager host:port addresses (HTTPS, as this Prometheus's client): every replica of a cluster. @default [] */
   readonly alertmanagers?: string[];
+  /** Long-term stores to remote-write to. @default [] */
+  readonly remoteWrite?: readonly RemoteWriteStore[];
+  /** global.external_labels: on every remote-written sample (and alert). @default {} */
+  readonly externalLabels?: Readonly<Record<string, string>>;
   /** Who may call this Prometheus (UI, API, remote write) and the certificate it serves. */
   readonly access: WebAccess;
   /** How it authenticates to what it scrapes and to Alertmanager. */
@@ -52,6 +72,8 @@ export class Prometheus extends Construct {
   private readonly scrapeJobs = new Map<string, ScrapeJob>();
   private readonly ruleFiles = new Map<string, RuleFileContent>();
   private readonly alertmanagers: string[];
+  private readonly remoteWrite: readonly RemoteWriteStore[];
+  private readonly externalLabels: Readonly<Record<string, string>>;
   /** Settings for scrape jobs that need this Prometheus's credentials, CA or client certificate. */
   public readonly client: HttpClient;
   private readonly clientFiles: ServiceFile[];
@@ -65,6 +87,8 @@ export class Prometheus extends Construct {
     this.evaluationIntervalSeconds = props.evaluationIntervalSeconds ?? 30;
     this.acceptRemoteWrite = props.acceptRemoteWrite ?? false;
     this.alertmanagers = props.alertmanagers ?? [];
+    this.remoteWrite = props.remoteWrite ?? [];
+    this.externalLabels = props.externalLabels ?? {};
     const memoryMb = props.memoryMb ?? 2048;
     new PropProblems(this)
       .duration("retentionTime", this.retentionTime)
@@ -122,6 +146,35 @@ export class Prometheus extends Construct {
     this.ruleFiles.set(file.fileName, file);
   }
 
+  private secretPath(variable: string): string {
+    return `${CONFIG_DIR}/secrets/${variable}`;
+  }
+
+  private remoteWriteTarget(store: RemoteWriteStore): RemoteWriteTarget {
+    const auth = store.auth;
+    return {
+      url: store.url,
+      name: store.name,
+      headers: store.headers,
+      client: {
+        ...(auth?.type === "basic" ? { basicAuth: { username: auth.username, passwordFile: this.secretPath(auth.passwordVariable) } } : {}),
+        ...(store.caVariable ? { tls: { caFile: this.secretPath(store.caVariable) } } : {}),
+      },
+      bearerTokenFile: auth?.type === "bearer" ? this.secretPath(auth.tokenVariable) : undefined,
+      queue: store.queue,
+      writeRelabels: store.writeRelabels,
+    };
+  }
+
+  /** One file per sensitive variable the stores need, filled in by Terraform (as every service's secrets/). */
+  private remoteWriteSecretFiles(): ServiceFile[] {
+    const variables = this.remoteWrite.flatMap((store) => [
+      ...(store.auth?.type === "basic" ? [store.auth.passwordVariable] : store.auth?.type === "bearer" ? [store.auth.tokenVariable] : []),
+      ...(store.caVariable ? [store.caVariable] : []),
+    ]);
+    return [...new Set(variables)].sort().map((variable) => ({ containerPath: this.secretPath(variable), renderedName: `secrets/${variable}`, content: secretRef(variable) }));
+  }
+
   private renderFiles(): ServiceFile[] {
     const byName = <T>(m: Map<string, T>) => [...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v);
     const config = renderPrometheusConfig({
@@ -129,13 +182,16 @@ export class Prometheus extends Construct {
       evaluationIntervalSeconds: this.evaluationIntervalSeconds,
       // Relative to the config file, so the same file validates in rendered/ and runs in the container.
       ruleFiles: this.ruleFiles.size > 0 ? ["rules/*.yml"] : [],
-      alertmanagers: this.alertmanagers.map((address) => ({ address, scheme: "https", client: this.client })),
+      alertmanagers: this.alertmanagers.map((address): AlertmanagerTarget => ({ address, scheme: "https", client: this.client })),
       scrapeJobs: byName(this.scrapeJobs),
+      externalLabels: this.externalLabels,
+      remoteWrite: this.remoteWrite.map((store) => this.remoteWriteTarget(store)),
     });
     return [
       { containerPath: `${CONFIG_DIR}/prometheus.yml`, renderedName: "prometheus.yml", content: config },
       ...this.webFiles,
       ...this.clientFiles,
+      ...this.remoteWriteSecretFiles(),
       ...byName(this.ruleFiles).map((f) => ({ containerPath: `${CONFIG_DIR}/rules/${f.fileName}`, renderedName: `rules/${f.fileName}`, content: f.content })),
     ];
   }

@@ -99,14 +99,20 @@ function describeIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCounte
   }
   const path = issue.path;
   const value = doc.getIn(path as unknown[]);
-  const found = value === undefined ? "is required" : messageFor(issue);
+  // A rule's own message says more than "is required" (a default filled the value in, or the rule needs it).
+  const found = value === undefined && issue.code !== "custom" ? "is required" : messageFor(issue);
   const got = value === undefined ? "" : `, got ${show(value)}`;
   return [`${where(doc, lines, file, path)}: ${found}${got}`];
 }
 
 function messageFor(issue: z.core.$ZodIssue): string {
-  if (issue.code === "invalid_union" && "note" in issue && issue.note === "No matching discriminator")
+  if (issue.code === "invalid_union" && "note" in issue && issue.note === "No matching discriminator") {
+    const named = issue.path.filter((seg) => typeof seg === "string");
+    const last = named[named.length - 1] === "type" ? named[named.length - 2] : named[named.length - 1];
+    if (last === "auth") return "type must be one of the remote write auth types basic, bearer";
+    if (last === "storage") return "type must be one of the log storage types filesystem, s3";
     return "type must be one of the receiver types webhook, email, pushover, msteams";
+  }
   if (issue.code === "invalid_type") return `must be ${EXPECTED[issue.expected] ?? `a ${issue.expected}`}`;
   return issue.message;
 }

@@ -16,6 +16,7 @@ import {
   isAddress,
   isBindAddress,
   isDurationSyntax,
+  isIpv4,
   isSize,
   looksLikeIpv4,
   NAME_PATTERN,
@@ -104,6 +105,205 @@ const publish = z
   })
   .describe("publish this service's port on the host");
 
+// ---------------------------------------------------------------------------
+// Beyond one hub (issue 14): remote write, Alertmanager replicas, Loki storage.
+// Self-contained blocks on the helpers above.
+
+/** Template syntax that Terraform, Alertmanager or Grafana would expand. */
+const TEMPLATE_SYNTAX = /\$\{|%\{|\{\{/;
+// eslint-disable-next-line no-control-regex
+const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f]/;
+
+/** An http(s) URL without credentials, whitespace, control characters or template syntax. */
+const httpUrl = z.string().superRefine((value, ctx) => {
+  const fail = (message: string) => ctx.addIssue({ code: "custom", message });
+  if (WHITESPACE_OR_CONTROL.test(value)) return fail("must not contain whitespace or control characters");
+  if (TEMPLATE_SYNTAX.test(value)) return fail("must not contain template syntax (${, %{ or {{)");
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return fail("must be an http:// or https:// URL");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return fail("must use the http:// or https:// scheme");
+  if (!url.hostname) return fail("must name a host");
+  if (url.username || url.password) return fail("must not contain credentials; name a sensitive variable in auth instead");
+  if (url.hash) return fail("must not have a fragment");
+});
+
+const PROMETHEUS_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+/** Labels every sample carries on the hub, and therefore in the long-term store. */
+export const LOCATION_LABELS = ["site", "node", "service"] as const;
+
+const compilesAsRegex = (value: string) => {
+  try {
+    new RegExp(`^(?:${value})$`);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const writeRelabel = z
+  .strictObject({
+    action: z.enum(["keep", "drop", "labeldrop", "labelkeep"]).describe("keep/drop: series whose source labels match; labeldrop/labelkeep: label names that match"),
+    sourceLabels: z
+      .array(z.string().regex(PROMETHEUS_LABEL, "must be a Prometheus label name"))
+      .min(1)
+      .optional()
+      .describe("for keep and drop: labels joined with ';' and matched; defaults to [__name__]"),
+    regex: z.string().min(1).refine(compilesAsRegex, "must be a valid regular expression (RE2, fully anchored)").describe("fully anchored regular expression"),
+  })
+  .superRefine((rule, ctx) => {
+    const anchored = new RegExp(`^(?:${compilesAsRegex(rule.regex) ? rule.regex : "(?!)"})$`);
+    if ((rule.action === "labeldrop" || rule.action === "labelkeep") && rule.sourceLabels !== undefined)
+      ctx.addIssue({ code: "custom", path: ["sourceLabels"], message: `is not used by ${rule.action} (its regex matches label names)` });
+    const lost = LOCATION_LABELS.filter((label) => (rule.action === "labeldrop" ? anchored.test(label) : rule.action === "labelkeep" ? !anchored.test(label) : false));
+    if (lost.length > 0) ctx.addIssue({ code: "custom", path: ["regex"], message: `would remove ${lost.join(", ")}: samples in the long-term store keep their site, node and service labels` });
+  })
+  .describe("one write_relabel_configs rule: what leaves the house");
+
+/** Headers Prometheus sets itself or refuses in remote_write (`headers`). */
+const RESERVED_HEADERS = ["authorization", "host", "content-encoding", "content-length", "content-type", "user-agent", "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "www-authenticate", "accept-encoding", "x-prometheus-remote-write-version", "transfer-encoding", "upgrade", "te", "trailer"];
+
+const headerName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/, "must be an HTTP header name (letters, digits and hyphens)")
+  .refine((value) => !RESERVED_HEADERS.includes(value.toLowerCase()), "is set by Prometheus itself (authentication goes in auth)");
+const headerValue = z
+  .string()
+  .min(1, "must not be empty")
+  .max(256, "must be at most 256 characters")
+  .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), "must not contain control characters or line breaks")
+  .refine((value) => !TEMPLATE_SYNTAX.test(value), "must not contain template syntax (${, %{ or {{)");
+
+const remoteWriteAuth = z
+  .discriminatedUnion("type", [
+    z.strictObject({
+      type: z.literal("basic"),
+      username: z.string().regex(/^[^\s:${}%]{1,128}$/, "must be 1-128 characters without whitespace, ':', '$', '%', '{' or '}'").describe("basic-auth user (not a secret: Prometheus 2.42 has no username file)"),
+      passwordVariable: variableName.describe("sensitive Terraform variable holding the password"),
+    }),
+    z.strictObject({
+      type: z.literal("bearer"),
+      tokenVariable: variableName.describe("sensitive Terraform variable holding the bearer token"),
+    }),
+  ])
+  .describe("how the hub authenticates to the store: secrets only by variable name");
+
+const count = (min: number, max: number) => z.number().int("must be a whole number").min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`);
+
+/**
+ * queue_config with its documented defaults (Prometheus 3.x's own, rendered
+ * explicitly so every Prometheus version behaves the same). A failed send is
+ * retried with backoff for as long as the store is away; samples wait in the WAL
+ * (about two hours of them), not in the queue.
+ */
+export const REMOTE_WRITE_QUEUE_DEFAULTS = {
+  capacity: 10000,
+  minShards: 1,
+  maxShards: 50,
+  maxSamplesPerSend: 2000,
+  batchSendDeadline: "5s",
+  minBackoff: "30ms",
+  maxBackoff: "5s",
+  retryOnRateLimit: true,
+} as const;
+
+const queue = z
+  .strictObject({
+    capacity: count(1, 1_000_000).default(REMOTE_WRITE_QUEUE_DEFAULTS.capacity).describe("samples buffered per shard (default 10000)"),
+    minShards: count(1, 1000).default(REMOTE_WRITE_QUEUE_DEFAULTS.minShards).describe("parallel senders at start (default 1)"),
+    maxShards: count(1, 1000).default(REMOTE_WRITE_QUEUE_DEFAULTS.maxShards).describe("most parallel senders (default 50)"),
+    maxSamplesPerSend: count(1, 100_000).default(REMOTE_WRITE_QUEUE_DEFAULTS.maxSamplesPerSend).describe("samples per request (default 2000)"),
+    batchSendDeadline: duration.default(REMOTE_WRITE_QUEUE_DEFAULTS.batchSendDeadline).describe("longest a sample waits for a full batch (default 5s)"),
+    minBackoff: duration.default(REMOTE_WRITE_QUEUE_DEFAULTS.minBackoff).describe("first retry delay (default 30ms)"),
+    maxBackoff: duration.default(REMOTE_WRITE_QUEUE_DEFAULTS.maxBackoff).describe("longest retry delay (default 5s)"),
+    retryOnRateLimit: z.boolean().default(REMOTE_WRITE_QUEUE_DEFAULTS.retryOnRateLimit).describe("retry on HTTP 429 instead of dropping the batch (default true)"),
+  })
+  .superRefine((q, ctx) => {
+    if (q.minShards > q.maxShards) ctx.addIssue({ code: "custom", path: ["minShards"], message: `must not exceed maxShards (${q.maxShards})` });
+  })
+  .describe("remote write queue tuning; the defaults suit a household");
+
+const remoteWriteTarget = z
+  .strictObject({
+    name: name("remote write target name"),
+    url: httpUrl.describe("the store's remote-write endpoint, e.g. https://mimir.example/api/v1/push"),
+    auth: remoteWriteAuth.optional(),
+    caVariable: variableName.optional().describe("Terraform variable holding the PEM of the CA the store's certificate chains to; default: the system's"),
+    headers: z
+      .record(z.string(), headerValue)
+      .superRefine((headers, ctx) => {
+        for (const key of Object.keys(headers)) {
+          const checked = headerName.safeParse(key);
+          if (!checked.success) ctx.addIssue({ code: "custom", path: [key], message: checked.error.issues[0].message });
+        }
+      })
+      .default({})
+      .describe("extra request headers, e.g. X-Scope-OrgID for a Mimir tenant"),
+    queue: queue.prefault({}),
+    writeRelabel: z.array(writeRelabel).default([]).describe("rules applied in order to what is sent; e.g. drop probe_.* debug series"),
+    grafanaDatasource: z
+      .strictObject({ url: httpUrl.describe("the store's Prometheus query API, e.g. https://mimir.example/prometheus") })
+      .optional()
+      .describe("also add the store as a Grafana datasource (same auth, CA and headers)"),
+  })
+  .describe("a long-term store the hub's Prometheus remote-writes to");
+
+const ipv4 = z.string().refine(isIpv4, IPV4_RULE);
+
+const alertmanagerPeer = z
+  .strictObject({
+    host: z
+      .string()
+      .regex(/^(?:hub|[a-z][a-z0-9-]*\/[a-z][a-z0-9-]*)$/, 'must be "hub" or "<site>/<node>"')
+      .describe('where the replica runs: "hub" or an edge node as "<site>/<node>"'),
+    address: ipv4
+      .refine((value) => value !== "0.0.0.0" && !value.startsWith("127."), "must be an address of the host that the other replicas and the hub reach (not 0.0.0.0 or loopback)")
+      .describe("the host's address the replica's web and cluster listeners bind to"),
+    port: port.default(9093).describe("web (API) port on that address"),
+    clusterPort: port.default(9094).describe("gossip port on that address"),
+  })
+  .describe("one Alertmanager replica");
+
+const alertmanagerHa = z
+  .strictObject({
+    replicas: count(1, 3).default(1).describe("Alertmanagers in the gossip cluster: 1 (no cluster), 2 or 3"),
+    peers: z.array(alertmanagerPeer).optional().describe("one per replica when replicas > 1: where it runs and the address it binds"),
+  })
+  .describe("Alertmanager replicas sharing silences and notification state");
+
+const s3Bucket = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name (3-63 lowercase letters, digits, dots and hyphens)");
+
+const logStorage = z
+  .discriminatedUnion("type", [
+    z.strictObject({ type: z.literal("filesystem").describe("Loki's volume on the hub (default)") }),
+    z.strictObject({
+      type: z.literal("s3").describe("an S3-compatible bucket (AWS S3, MinIO, Ceph RGW)"),
+      endpoint: httpUrl
+        .refine((value) => /^https?:\/\/[^/]+\/?$/.test(value), "must be scheme, host and port only (the bucket goes in bucket)")
+        .describe("e.g. https://minio.home.arpa:9000; http:// turns TLS off"),
+      bucket: s3Bucket,
+      region: z.string().regex(/^[a-z0-9-]{1,32}$/, "must be a region name such as us-east-1").default("us-east-1"),
+      accessKeyIdVariable: variableName.describe("sensitive Terraform variable holding the access key id"),
+      secretAccessKeyVariable: variableName.describe("sensitive Terraform variable holding the secret access key"),
+      pathStyle: z.boolean().default(false).describe("path-style addressing (bucket in the path): MinIO and Ceph RGW need it"),
+      caVariable: variableName.optional().describe("Terraform variable holding the PEM of the CA the endpoint's certificate chains to"),
+    }),
+  ])
+  .describe("where Loki keeps chunks and index");
+
+const logs = z
+  .strictObject({
+    storage: logStorage.default({ type: "filesystem" }),
+    mode: z
+      .enum(["single", "scalable"])
+      .default("single")
+      .describe("single: one Loki container; scalable: write, read and backend targets as separate containers (needs s3 storage)"),
+  })
+  .describe("Loki's storage and deployment mode");
+
 export const PUBLISHABLE_HUB_SERVICES = ["prometheus", "alertmanager", "loki", "grafana", "pushgateway", "nodeExporter", "cameraHub"] as const;
 export type HubServiceName = (typeof PUBLISHABLE_HUB_SERVICES)[number];
 
@@ -133,6 +333,10 @@ const hub = z.strictObject({
     image: image.describe("the operator's tapo-camera-mcp image"),
   }),
   logAgent: z.enum(["promtail", "alloy"]).default("promtail").describe("log shipper for the hub's own containers (connectors, camera hub, the stack)"),
+  deployment: name("deployment name").optional().describe("external label `deployment` on every sample the hub remote-writes (required with remoteWrite)"),
+  remoteWrite: z.array(remoteWriteTarget).default([]).describe("long-term stores the hub's Prometheus remote-writes to"),
+  alertmanager: alertmanagerHa.prefault({}),
+  logs: logs.prefault({}),
 });
 
 /** RFC 3986 path and query characters, without quotes, spaces or braces; % only as an escape. */
@@ -405,6 +609,8 @@ function crossChecks(inv: Record<string, unknown>, ctx: z.RefinementCtx) {
   if (sites.length > 0) requirePublished("loki", "edge nodes ship their logs to it");
   if (sites.some((site) => (site as { mode?: unknown }).mode === "push")) requirePublished("prometheus", "push sites remote-write to it");
 
+  beyondOneHub(inv, hubConfig, issues);
+
   const alertingConfig = (typeof inv.alerting === "object" && inv.alerting !== null ? inv.alerting : {}) as Record<string, unknown>;
   const receivers = list(alertingConfig.receivers);
   duplicates(receivers, ["alerting", "receivers"], "receiver");
@@ -444,4 +650,49 @@ function hubBindingConflicts(hubConfig: Record<string, unknown>, published: Reco
     claim(binding.address, binding.port ?? PORTS[service], ["hub", "publish", service], `hub.publish.${service}`);
   }
   return issues;
+}
+
+/** Cross-field rules of hub.remoteWrite, hub.alertmanager and hub.logs. */
+function beyondOneHub(inv: Record<string, unknown>, hubConfig: Record<string, unknown>, issues: Issue[]) {
+  const object = (value: unknown) => (typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+  const targets = list(hubConfig.remoteWrite);
+  if (targets.length > 0 && hubConfig.deployment === undefined)
+    issues.push({ path: ["hub"], message: "must name the deployment (hub.deployment) when hub.remoteWrite is set: it is the `deployment` label of every sample in the long-term store" });
+  const seen = new Map<string, number>();
+  targets.forEach((target, i) => {
+    const targetName = nameOf(target);
+    if (targetName === undefined) return;
+    if (seen.has(targetName)) issues.push({ path: ["hub", "remoteWrite", i, "name"], message: `duplicate remote write target name (first used at index ${seen.get(targetName)})` });
+    else seen.set(targetName, i);
+  });
+
+  const am = object(hubConfig.alertmanager);
+  const replicas = typeof am.replicas === "number" ? am.replicas : 1;
+  const peers = Array.isArray(am.peers) ? am.peers.map(object) : undefined;
+  if (replicas > 1) {
+    if (peers === undefined) issues.push({ path: ["hub", "alertmanager"], message: `must list peers (${replicas}, one per replica: host and address) when replicas is ${replicas}` });
+    else if (peers.length !== replicas) issues.push({ path: ["hub", "alertmanager", "peers"], message: `must list exactly ${replicas} peers, one per replica (found ${peers.length})` });
+    if (object(hubConfig.publish).alertmanager !== undefined)
+      issues.push({ path: ["hub", "publish", "alertmanager"], message: "is not used with Alertmanager replicas: each replica listens on its peer address and port" });
+  } else if (peers !== undefined) {
+    issues.push({ path: ["hub", "alertmanager", "peers"], message: "are only used when replicas is 2 or 3" });
+  }
+  const nodes = new Set(list(inv.sites).flatMap((site) => list((site as { nodes?: unknown }).nodes).map((node) => `${nameOf(site)}/${nameOf(node)}`)));
+  const bound = new Map<string, string>();
+  (peers ?? []).forEach((peer, i) => {
+    if (typeof peer.host === "string" && peer.host !== "hub" && !nodes.has(peer.host))
+      issues.push({ path: ["hub", "alertmanager", "peers", i, "host"], message: `names no edge node of the inventory (use "hub" or "<site>/<node>")` });
+    if (typeof peer.address !== "string") return;
+    for (const key of ["port", "clusterPort"] as const) {
+      const value = peer[key] ?? (key === "port" ? 9093 : 9094);
+      const where = `${peer.address}:${String(value)}`;
+      const other = bound.get(where);
+      if (other !== undefined) issues.push({ path: ["hub", "alertmanager", "peers", i, key], message: `binds ${where}, already bound by ${other}` });
+      else bound.set(where, `peers[${i}].${key}`);
+    }
+  });
+
+  const logsConfig = object(hubConfig.logs);
+  if (logsConfig.mode === "scalable" && object(logsConfig.storage).type !== "s3")
+    issues.push({ path: ["hub", "logs", "mode"], message: "scalable needs object storage (hub.logs.storage.type: s3): the write, read and backend targets share the bucket" });
 }

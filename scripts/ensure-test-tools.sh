@@ -3,8 +3,9 @@
 # amtool on the rendered configs, and (__tests__/real/, `npm run preview`) Prometheus,
 # Alertmanager, node_exporter, blackbox_exporter and the pushgateway as processes on
 # 127.0.0.1; __tests__/real/security.test.ts adds nginx (the TLS gateway) and openssl
-# (test certificates); `npm run test:fast` needs none of them. This installs
-# whichever are missing when run as root, or says how to install them.
+# (test certificates), __tests__/real/remote-write.test.ts VictoriaMetrics (the
+# long-term store hub.remoteWrite writes to); `npm run test:fast` needs none of them.
+# This installs whichever are missing when run as root, or says how to install them.
 set -euo pipefail
 
 # command -> Debian package that provides it
@@ -17,6 +18,7 @@ declare -A PACKAGE_OF=(
   [prometheus-node-exporter]=prometheus-node-exporter
   [prometheus-pushgateway]=prometheus-pushgateway
   [nginx]=nginx
+  [victoria-metrics]=victoria-metrics
   [openssl]=openssl
 )
 

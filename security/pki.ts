@@ -34,10 +34,16 @@ export const edgeHostName = (siteName: string, nodeName: string) => `edge-${site
 /** One certificate per host: the hub (every published address) and every edge node. */
 export function hostCertificates(inv: Inventory): HostCertificateSpec[] {
   const published = Object.values(inv.hub.publish).flatMap((b) => (b ? [b.address] : []));
+  // Alertmanager replicas serve (and gossip) on the addresses the inventory binds them to.
+  const replicas = inv.hub.alertmanager.replicas > 1 ? (inv.hub.alertmanager.peers ?? []) : [];
+  const replicaAddresses = (host: string) => replicas.filter((p) => p.host === host).map((p) => p.address);
   return [
-    { host: HUB_HOST, ...alternativeNames([inv.hub.address, ...published], HUB_SERVICE_NAMES) },
+    { host: HUB_HOST, ...alternativeNames([inv.hub.address, ...published, ...replicaAddresses("hub")], HUB_SERVICE_NAMES) },
     ...inv.sites.flatMap((site) =>
-      site.nodes.map((node) => ({ host: edgeHostName(site.name, node.name), ...alternativeNames([node.address], [node.name, ...EDGE_SERVICE_NAMES]) })),
+      site.nodes.map((node) => ({
+        host: edgeHostName(site.name, node.name),
+        ...alternativeNames([node.address, ...replicaAddresses(`${site.name}/${node.name}`)], [node.name, ...EDGE_SERVICE_NAMES]),
+      })),
     ),
   ];
 }

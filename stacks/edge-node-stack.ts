@@ -2,6 +2,7 @@ import { dockerHostProvider } from "../constructs/docker-provider";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { Alertmanager } from "../constructs/alertmanager";
 import { BlackboxExporter } from "../constructs/blackbox-exporter";
 import type { Credentials } from "../constructs/credentials";
 import { EDGE_AGENT_LOG_DIR, EdgeAgent } from "../constructs/edge-agent";
@@ -13,6 +14,7 @@ import { SecretVariables } from "../constructs/secret-variables";
 import { TlsGateway } from "../constructs/tls-gateway";
 import type { EdgeNode, Inventory, Site } from "../inventory/schema";
 import { edgeHostName, HUB_HOST } from "../security/pki";
+import { ALERTMANAGER_USERS, alertmanagerReplicas, alertmanagerSettings } from "./beyond-one-hub";
 import { edgeScrapeJobs, GATEWAY_PATHS, logAgentPort, METRICS_GATEWAY_PORT } from "./node-scrape-jobs";
 
 export interface EdgeNodeStackProps {
@@ -89,6 +91,18 @@ export class EdgeNodeStack extends TerraformStack {
         ],
       });
     }
+
+    // An Alertmanager replica the inventory places on this node (hub.alertmanager.peers):
+    // it binds the node's address, gossips with the others over mutual TLS, and
+    // needs the receivers' secret variables in this stack too.
+    for (const replica of alertmanagerReplicas(inventory).filter((r) => r.stack === host))
+      new Alertmanager(this, replica.serviceName, {
+        ...context,
+        serviceName: replica.serviceName,
+        access: { tlsHost: host, users: [...ALERTMANAGER_USERS] },
+        config: alertmanagerSettings(inventory),
+        cluster: replica.cluster,
+      });
 
     if (site.mode === "push") {
       const scheme = site.tls ? "https" : "http";

@@ -11,6 +11,7 @@ import { DASHBOARDS, DATASOURCE_UIDS } from "../dashboards";
 import { ImportedDashboard } from "../dashboards/imported";
 import { dashboardJson } from "../dashboards/serialize";
 import type { Inventory } from "../inventory/schema";
+import { alertmanagerReplicas, lokiContainers } from "./beyond-one-hub";
 
 export interface GrafanaStackProps {
   readonly inventory: Inventory;
@@ -69,17 +70,49 @@ export class GrafanaStack extends TerraformStack {
       uid: DATASOURCE_UIDS.loki,
       name: "Loki",
       type: "loki",
-      url: `http://loki:${PORTS.loki}`,
+      // The read target in scalable mode.
+      url: `http://${lokiContainers(props.inventory).find((name) => name !== "loki-write" && name !== "loki-backend")}:${PORTS.loki}`,
       jsonDataEncoded: JSON.stringify({ maxLines: 1000, alertmanagerUid: DATASOURCE_UIDS.alertmanager }),
     });
     new DataSource(this, "alertmanager", {
       uid: DATASOURCE_UIDS.alertmanager,
       name: "Alertmanager",
       type: "alertmanager",
-      url: `https://alertmanager:${PORTS.alertmanager}`,
+      // The first replica: silences made there reach the others by gossip.
+      url: `https://${alertmanagerReplicas(props.inventory)[0].address}`,
       jsonDataEncoded: JSON.stringify({ implementation: "prometheus", handleGrafanaManagedAlerts: false, tlsAuthWithCACert: true }),
       ...authenticated,
     });
+
+    // Long-term stores the inventory also wants to query from Grafana; their secrets are this stack's variables.
+    for (const target of hub.remoteWrite.filter((t) => t.grafanaDatasource)) {
+      const auth = target.auth;
+      const secure: Record<string, string> = {
+        ...(auth?.type === "basic" ? { basicAuthPassword: secrets.token(auth.passwordVariable) } : {}),
+        ...(auth?.type === "bearer" ? { httpHeaderValue1: `Bearer ${secrets.token(auth.tokenVariable)}` } : {}),
+        ...(target.caVariable ? { tlsCACert: secrets.token(target.caVariable) } : {}),
+      };
+      const headers = Object.entries(target.headers).sort(([a], [b]) => a.localeCompare(b));
+      // Header 1 is the bearer token's when there is one; the inventory's headers follow.
+      const first = auth?.type === "bearer" ? 2 : 1;
+      headers.forEach(([, value], i) => (secure[`httpHeaderValue${first + i}`] = value));
+      new DataSource(this, `long-term-${target.name}`, {
+        uid: `long-term-${target.name}`,
+        name: `Long-term: ${target.name}`,
+        type: "prometheus",
+        url: target.grafanaDatasource!.url,
+        jsonDataEncoded: JSON.stringify({
+          httpMethod: "POST",
+          timeInterval: "30s",
+          manageAlerts: false,
+          ...(target.caVariable ? { tlsAuthWithCACert: true } : {}),
+          ...(auth?.type === "bearer" ? { httpHeaderName1: "Authorization" } : {}),
+          ...Object.fromEntries(headers.map(([name], i) => [`httpHeaderName${first + i}`, name])),
+        }),
+        ...(auth?.type === "basic" ? { basicAuthEnabled: true, basicAuthUsername: auth.username } : {}),
+        ...(Object.keys(secure).length > 0 ? { secureJsonDataEncoded: Fn.jsonencode(secure) } : {}),
+      });
+    }
 
     const folders = new Construct(this, "folders");
     const folder = Object.fromEntries(

@@ -1,6 +1,7 @@
 import type { HttpClient, Relabel, ScrapeJob } from "../constructs/config/prometheus-config";
 import { PORTS } from "../constructs/ports";
 import type { Inventory } from "../inventory/schema";
+import { alertmanagerReplicas, lokiContainers } from "./beyond-one-hub";
 import { CERTIFICATE_PROBE_JOB, certificateProbe, certificateProbeJob, edgeScrapeJobs } from "./node-scrape-jobs";
 
 /** `site` and `node` of the services that run on the hub itself. */
@@ -26,9 +27,15 @@ export function hubScrapeJobs(inv: Inventory, nodeExporterAddress: string, clien
 
   return [
     { name: "prometheus", scheme: "https", client: clients.exporters, targets: [onHub("prometheus", `localhost:${PORTS.prometheus}`)] },
-    { name: "alertmanager", scheme: "https", client: clients.exporters, targets: [onHub("alertmanager", `alertmanager:${PORTS.alertmanager}`)] },
-    // Loki is reached on the hub's internal network only.
-    { name: "loki", targets: [onHub("loki", `loki:${PORTS.loki}`)] },
+    // Every replica, where it runs: a silent one would stop sharing silences.
+    {
+      name: "alertmanager",
+      scheme: "https",
+      client: clients.exporters,
+      targets: alertmanagerReplicas(inv).map((r) => ({ address: r.address, labels: { ...r.labels, service: "alertmanager" } })),
+    },
+    // Loki is reached on the hub's internal network only (each target's container in scalable mode).
+    { name: "loki", targets: lokiContainers(inv).map((name) => onHub(name, `${name}:${PORTS.loki}`)) },
     { name: "grafana", scheme: "https", client: caOnly, targets: [onHub("grafana", `grafana:${PORTS.grafana}`)] },
     // Pushed series keep the job/instance labels their pusher gave them.
     { name: "pushgateway", scheme: "https", client: clients.exporters, honorLabels: true, targets: [onHub("pushgateway", `pushgateway:${PORTS.pushgateway}`)] },

@@ -2,7 +2,7 @@ import { dockerHostProvider } from "../constructs/docker-provider";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { deploymentRules, inhibitionRules, renderRuleGroups } from "../alert-rules";
+import { deploymentRules, renderRuleGroups } from "../alert-rules";
 import {
   Alertmanager,
   BlackboxExporter,
@@ -29,6 +29,7 @@ import {
   pushConnectorIdentities,
   pushNodeIdentities,
 } from "../security/pki";
+import { ALERTMANAGER_USERS, alertmanagerReplicas, alertmanagerSettings, lokiNeedsEgress } from "./beyond-one-hub";
 import { HUB_LABELS, hubScrapeJobs } from "./hub-scrape-jobs";
 
 export interface HubStackProps {
@@ -38,7 +39,8 @@ export interface HubStackProps {
 /** The hub: metrics, alerting, logs, dashboards and the camera hub, on one Docker host. */
 export class HubStack extends TerraformStack {
   public readonly prometheus: Prometheus;
-  public readonly alertmanager: Alertmanager;
+  /** The Alertmanager replicas that run on the hub (one, unless hub.alertmanager.replicas places more here). */
+  public readonly alertmanagers: Alertmanager[];
   public readonly loki: Loki;
   public readonly grafana: Grafana;
   /** The private CA, host certificates and passwords every stack uses. */
@@ -57,31 +59,43 @@ export class HubStack extends TerraformStack {
     const context = { network, secrets, credentials: this.credentials };
     const tlsHost = HUB_HOST;
 
-    this.alertmanager = new Alertmanager(this, "alertmanager", {
-      ...context,
-      publish: hub.publish.alertmanager,
-      access: { tlsHost, users: ["operator", "prometheus", "loki", "grafana"] },
-      extraNetworks: [lokiNetwork],
-      config: {
-        receivers: alerting.receivers,
-        routes: alerting.routes,
-        heartbeat: alerting.heartbeat,
-        groupWaitSeconds: 30,
-        criticalGroupWaitSeconds: 10,
-        criticalGroupIntervalSeconds: 30,
-        groupIntervalSeconds: 300,
-        repeatIntervalHours: 4,
-        heartbeatIntervalSeconds: 60,
-        inhibitRules: inhibitionRules(),
-        maintenance: props.inventory.sites.map((site) => ({ site: site.name, windows: site.maintenance })),
-      },
-    });
+    // One Alertmanager on the stack network, or the replicas of a gossip cluster
+    // placed here (others run on edge nodes, see EdgeNodeStack).
+    const replicas = alertmanagerReplicas(props.inventory);
+    const settings = alertmanagerSettings(props.inventory);
+    this.alertmanagers = replicas
+      .filter((r) => r.stack === "hub")
+      .map(
+        (replica) =>
+          new Alertmanager(this, replica.serviceName, {
+            ...context,
+            serviceName: replica.serviceName,
+            publish: replica.cluster ? undefined : hub.publish.alertmanager,
+            access: { tlsHost, users: [...ALERTMANAGER_USERS] },
+            extraNetworks: [lokiNetwork],
+            config: settings,
+            cluster: replica.cluster,
+          }),
+      );
+    const alertmanagerAddresses = replicas.map((r) => r.address);
 
     this.prometheus = new Prometheus(this, "prometheus", {
       ...context,
       retentionTime: hub.retention.metrics,
       retentionSize: hub.retention.metricsSize,
-      alertmanagers: [this.alertmanager.address],
+      // Every replica gets every alert; the cluster deduplicates notifications.
+      alertmanagers: alertmanagerAddresses,
+      remoteWrite: hub.remoteWrite.map((target) => ({
+        name: target.name,
+        url: target.url,
+        auth: target.auth,
+        caVariable: target.caVariable,
+        headers: target.headers,
+        queue: target.queue,
+        writeRelabels: target.writeRelabel,
+      })),
+      // Only when something leaves the house: alerts keep today's labels otherwise.
+      externalLabels: hub.remoteWrite.length > 0 && hub.deployment ? { deployment: hub.deployment } : {},
       acceptRemoteWrite: props.inventory.sites.some((s) => s.mode === "push"),
       publish: hub.publish.prometheus,
       // Push nodes remote-write as themselves; Grafana reads as "grafana".
@@ -92,12 +106,18 @@ export class HubStack extends TerraformStack {
     const rules = deploymentRules(props.inventory);
     for (const file of rules.prometheus) this.prometheus.addRuleFile({ fileName: file.fileName, content: renderRuleGroups(file.groups, alerting.runbookUrl) });
 
+    // Loki's route out, only when it needs one: nothing else joins this network.
+    const lokiEgress = lokiNeedsEgress(props.inventory) ? [new Network(this, "loki-egress-network", { name: "observability-loki-egress", driver: "bridge" })] : [];
+    const storage = hub.logs.storage;
     this.loki = new Loki(this, "loki", {
       ...context,
       network: lokiNetwork,
+      extraNetworks: lokiEgress,
       retentionPeriod: hub.retention.logs,
-      alertmanagerAddress: this.alertmanager.address,
+      alertmanagerAddresses,
       alertmanagerUser: "loki",
+      mode: hub.logs.mode,
+      objectStorage: storage.type === "s3" ? storage : undefined,
     });
     // Loki checks no credentials: pushes come through here, by client certificate.
     const lokiGateway = new TlsGateway(this, "loki-gateway", {
@@ -107,7 +127,7 @@ export class HubStack extends TerraformStack {
       publish: hub.publish.loki,
       tlsHost,
       allowedClients: [HUB_HOST, ...edgeHostNames(props.inventory)],
-      routes: [{ path: "/loki/api/v1/push", method: "POST", upstream: `${this.loki.url}/loki/api/v1/push` }],
+      routes: [{ path: "/loki/api/v1/push", method: "POST", upstream: `${this.loki.pushUrl}/loki/api/v1/push` }],
       extraNetworks: [lokiNetwork],
     });
     for (const file of rules.loki) this.loki.addRuleFile({ fileName: file.fileName, content: renderRuleGroups(file.groups, alerting.runbookUrl) });

@@ -4,7 +4,7 @@ export interface LokiConfig {
   readonly httpPort: number;
   /** Loki retention, a Prometheus duration in whole days. */
   readonly retentionPeriod: string;
-  /** Where the ruler sends alerts. */
+  /** Where the ruler sends alerts: one URL, or every replica's, comma-separated (the ruler sends to each). */
   readonly alertmanagerUrl: string;
   /** How the ruler authenticates to Alertmanager; the password is inline (Loki has no password file for it). */
   readonly alertmanagerClient?: { readonly username: string; readonly password: string; readonly caFile: string };
@@ -12,6 +12,34 @@ export interface LokiConfig {
   readonly dataDir: string;
   /** Directory of ruler rule files (<dir>/<tenant>/*.yaml). */
   readonly rulesDir: string;
+  /** Where chunks and index live. @default - the filesystem under dataDir */
+  readonly objectStorage?: LokiS3Storage;
+  /**
+   * Simple scalable mode: the write, read and backend targets run apart and find
+   * each other by memberlist. @default - single binary (every target in one process)
+   */
+  readonly scalable?: {
+    /** host:port of every target's memberlist listener. */
+    readonly joinMembers: readonly string[];
+    /** http://host:port of the backend target (compactor, for deletes and retention). */
+    readonly compactorAddress: string;
+    readonly memberlistPort: number;
+  };
+}
+
+/** An S3-compatible bucket; credentials are placeholders filled in by Terraform. */
+export interface LokiS3Storage {
+  /** host[:port], no scheme. */
+  readonly endpoint: string;
+  /** Plain HTTP to the endpoint. */
+  readonly insecure: boolean;
+  readonly bucket: string;
+  readonly region: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly pathStyle: boolean;
+  /** CA file the endpoint's certificate must chain to. @default - the system's */
+  readonly caFile?: string;
 }
 
 /** First day of the v13/tsdb schema; fixed so the file never changes by itself. */
@@ -24,24 +52,48 @@ export const SINGLE_TENANT = "fake";
  * checked in tests against the Loki 3.7 configuration reference.
  */
 export function renderLokiConfig(cfg: LokiConfig): string {
+  const s3 = cfg.objectStorage;
+  const store = s3 ? "s3" : "filesystem";
   return toYaml({
     auth_enabled: false,
     server: { http_listen_port: cfg.httpPort, grpc_listen_port: 9096, log_level: "info" },
     common: {
-      instance_addr: "127.0.0.1",
+      // One process: the rings need no address others can reach.
+      ...(cfg.scalable ? {} : { instance_addr: "127.0.0.1" }),
       path_prefix: cfg.dataDir,
-      storage: { filesystem: { chunks_directory: `${cfg.dataDir}/chunks`, rules_directory: `${cfg.dataDir}/rules` } },
+      storage: s3
+        ? {
+            s3: {
+              endpoint: s3.endpoint,
+              bucketnames: s3.bucket,
+              region: s3.region,
+              access_key_id: s3.accessKeyId,
+              secret_access_key: s3.secretAccessKey,
+              s3forcepathstyle: s3.pathStyle,
+              insecure: s3.insecure,
+              ...(s3.caFile ? { http_config: { ca_file: s3.caFile } } : {}),
+            },
+          }
+        : { filesystem: { chunks_directory: `${cfg.dataDir}/chunks`, rules_directory: `${cfg.dataDir}/rules` } },
       replication_factor: 1,
-      ring: { kvstore: { store: "inmemory" } },
+      ring: { kvstore: { store: cfg.scalable ? "memberlist" : "inmemory" } },
+      ...(cfg.scalable ? { compactor_address: cfg.scalable.compactorAddress } : {}),
     },
+    ...(cfg.scalable ? { memberlist: { join_members: [...cfg.scalable.joinMembers], bind_port: cfg.scalable.memberlistPort } } : {}),
     schema_config: {
-      configs: [{ from: SCHEMA_START, store: "tsdb", object_store: "filesystem", schema: "v13", index: { prefix: "index_", period: "24h" } }],
+      configs: [{ from: SCHEMA_START, store: "tsdb", object_store: store, schema: "v13", index: { prefix: "index_", period: "24h" } }],
     },
+    // Object storage: the index is built locally and shipped to the bucket every
+    // 15 minutes; queriers keep a cache of what they downloaded.
+    ...(s3 ? { storage_config: { tsdb_shipper: { active_index_directory: `${cfg.dataDir}/tsdb-index`, cache_location: `${cfg.dataDir}/tsdb-cache` } } } : {}),
     compactor: {
       working_directory: `${cfg.dataDir}/compactor`,
+      // Retention deletes chunks in the store the index lives in; deletes wait 2h
+      // so a querier never reads an index pointing at removed chunks.
       retention_enabled: true,
       retention_delete_delay: "2h",
-      delete_request_store: "filesystem",
+      delete_request_store: store,
+      ...(s3 ? { compaction_interval: "10m", retention_delete_worker_count: 50 } : {}),
     },
     limits_config: {
       retention_period: cfg.retentionPeriod,
@@ -67,3 +119,4 @@ export function renderLokiConfig(cfg: LokiConfig): string {
     analytics: { reporting_enabled: false },
   });
 }
+

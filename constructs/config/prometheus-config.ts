@@ -50,8 +50,37 @@ export interface ScrapeJob {
 
 export interface RemoteWriteTarget {
   readonly url: string;
+  /** Shown in Prometheus's remote-storage metrics (`remote_name`). @default - a hash of the config */
+  readonly name?: string;
   /** @default - none */
   readonly client?: HttpClient;
+  /** `authorization` with a bearer token read from this file. @default - none */
+  readonly bearerTokenFile?: string;
+  /** Extra request headers. @default {} */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** queue_config, rendered as given. @default - Prometheus's defaults */
+  readonly queue?: RemoteWriteQueue;
+  /** write_relabel_configs, in order. @default [] */
+  readonly writeRelabels?: readonly WriteRelabel[];
+}
+
+export interface RemoteWriteQueue {
+  readonly capacity: number;
+  readonly minShards: number;
+  readonly maxShards: number;
+  readonly maxSamplesPerSend: number;
+  readonly batchSendDeadline: string;
+  readonly minBackoff: string;
+  readonly maxBackoff: string;
+  readonly retryOnRateLimit: boolean;
+}
+
+/** A keep/drop (by source labels) or labelkeep/labeldrop (by label name) rule. */
+export interface WriteRelabel {
+  readonly action: "keep" | "drop" | "labeldrop" | "labelkeep";
+  /** For keep and drop. @default ["__name__"] */
+  readonly sourceLabels?: readonly string[];
+  readonly regex: string;
 }
 
 export interface AlertmanagerTarget {
@@ -96,8 +125,42 @@ export function renderPrometheusConfig(cfg: PrometheusConfig): string {
       })),
     };
   doc.scrape_configs = cfg.scrapeJobs.map(renderScrapeJob);
-  if (cfg.remoteWrite && cfg.remoteWrite.length > 0) doc.remote_write = cfg.remoteWrite.map((rw) => ({ url: rw.url, ...renderClient(rw.client) }));
+  if (cfg.remoteWrite && cfg.remoteWrite.length > 0) doc.remote_write = cfg.remoteWrite.map(renderRemoteWrite);
   return toYaml(doc);
+}
+
+function renderRemoteWrite(rw: RemoteWriteTarget): Record<string, unknown> {
+  const headers = Object.entries(rw.headers ?? {});
+  return {
+    url: rw.url,
+    ...(rw.name ? { name: rw.name } : {}),
+    ...(headers.length > 0 ? { headers: Object.fromEntries(headers.sort(([a], [b]) => a.localeCompare(b))) } : {}),
+    ...renderClient(rw.client),
+    ...(rw.bearerTokenFile ? { authorization: { type: "Bearer", credentials_file: rw.bearerTokenFile } } : {}),
+    ...(rw.queue
+      ? {
+          queue_config: {
+            capacity: rw.queue.capacity,
+            min_shards: rw.queue.minShards,
+            max_shards: rw.queue.maxShards,
+            max_samples_per_send: rw.queue.maxSamplesPerSend,
+            batch_send_deadline: rw.queue.batchSendDeadline,
+            min_backoff: rw.queue.minBackoff,
+            max_backoff: rw.queue.maxBackoff,
+            retry_on_http_429: rw.queue.retryOnRateLimit,
+          },
+        }
+      : {}),
+    ...(rw.writeRelabels && rw.writeRelabels.length > 0
+      ? {
+          write_relabel_configs: rw.writeRelabels.map((r) =>
+            r.action === "keep" || r.action === "drop"
+              ? { source_labels: [...(r.sourceLabels ?? ["__name__"])], regex: r.regex, action: r.action }
+              : { regex: r.regex, action: r.action },
+          ),
+        }
+      : {}),
+  };
 }
 
 function renderScrapeJob(job: ScrapeJob): Record<string, unknown> {
