@@ -275,7 +275,7 @@ describe("hostile and malformed inventories", () => {
         writeFileSync(file, hostile.text);
         const outdir = join(dir, "cdktf.out");
         const renderedDir = join(dir, "rendered");
-        const result = synthApp({ inventoryFile: file, outdir, renderedDir, runbookFile: undefined });
+        const result = synthApp({ inventoryFile: file, outputs: { outdir, renderedDir } });
         expect(result.ok).toBe(false);
         const refusal = result.ok ? "" : result.refusal.split(dir).join("DIR");
         expect(refusal).toBe(`DIR/inventory.yaml: the inventory is invalid (1 problem):\n  - ${EXPECTED[hostile.name][0]}`);

@@ -13,23 +13,24 @@ import { renderedFiles } from "../stacks/rendered-files";
 import { undocumentedKeys } from "./support/config-reference";
 import { filesUnder } from "./support/files";
 import { renderedOnDisk } from "./support/install";
-import { largeHouseholdInventory } from "./support/large-household";
+import { largeHouseholdInventory, plainStackName, withPlainStackNames } from "./support/large-household";
 
 const inventory = largeHouseholdInventory();
 let outdir: string;
 let rendered: Map<string, string>;
 let stacks: Record<string, any>;
 
+
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), "large-household-"));
   const app = new App({ outdir });
   defineStacks(app, inventory);
-  rendered = renderedFiles(app);
+  rendered = withPlainStackNames(renderedFiles(app), inventory);
   app.synth();
   stacks = Object.fromEntries(
     filesUnder(outdir)
       .filter((f) => f.endsWith("cdk.tf.json"))
-      .map((f) => [f.split("/").slice(-2, -1)[0], JSON.parse(readFileSync(f, "utf8"))]),
+      .map((f) => [plainStackName(f.split("/").slice(-2, -1)[0], inventory), JSON.parse(readFileSync(f, "utf8"))]),
   );
 });
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));

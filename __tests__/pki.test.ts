@@ -12,7 +12,7 @@ import { renderedFiles } from "../stacks/rendered-files";
 import type { Inventory } from "../inventory/schema";
 import { alertmanagerReplicas } from "../stacks/beyond-one-hub";
 import { exampleInventory } from "./support/example";
-import { largeHouseholdInventory } from "./support/large-household";
+import { largeHouseholdInventory, withPlainStackNames } from "./support/large-household";
 
 interface Dial {
   /** Where the client's config says it connects. */
@@ -52,7 +52,7 @@ describe.each<[string, () => Inventory]>([
   const outdir = mkdtempSync(join(tmpdir(), "pki-"));
   const app = new App({ outdir });
   defineStacks(app, inventory);
-  const rendered = renderedFiles(app);
+  const rendered = withPlainStackNames(renderedFiles(app), inventory);
   app.synth();
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 

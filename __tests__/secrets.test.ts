@@ -93,15 +93,18 @@ describe.each<[string, () => Inventory]>([
 
   it("reach edge and Grafana stacks as sensitive outputs of the hub's state, never as resources of their own", () => {
     const stacks = filesUnder(outdir).filter((f) => f.endsWith("cdk.tf.json"));
-    const hub = JSON.parse(readFileSync(stacks.find((f) => f.includes("/stacks/hub/"))!, "utf8"));
+    // A named deployment's stacks carry its name first (large-household-hub).
+    const isHub = (f: string) => /\/stacks\/(?:[a-z0-9-]+-)?hub\//.test(f);
+    const hubFile = stacks.find(isHub)!;
+    const hub = JSON.parse(readFileSync(hubFile, "utf8"));
     const outputs = Object.entries<Record<string, unknown>>(hub.output).filter(([name]) => name.startsWith("cross-stack-output-"));
     expect(outputs.length).toBeGreaterThan(0);
     for (const [name, output] of outputs) expect({ name, sensitive: output.sensitive }).toEqual({ name, sensitive: true });
     expect(hub.output.operator_password).toMatchObject({ sensitive: true });
-    for (const file of stacks.filter((f) => !f.includes("/stacks/hub/"))) {
+    for (const file of stacks.filter((f) => !isHub(f))) {
       const stack = JSON.parse(readFileSync(file, "utf8"));
       expect({ file, generators: Object.keys(stack.resource ?? {}).filter((type) => /^(tls_|random_)/.test(type)) }).toEqual({ file, generators: [] });
-      expect(Object.keys(stack.data?.terraform_remote_state ?? {})).toEqual(["cross-stack-reference-input-hub"]);
+      expect(Object.keys(stack.data?.terraform_remote_state ?? {})).toEqual([`cross-stack-reference-input-${hubFile.split("/").slice(-2, -1)[0]}`]);
     }
   });
 

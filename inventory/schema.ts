@@ -333,7 +333,9 @@ const hub = z.strictObject({
     image: image.describe("the operator's tapo-camera-mcp image"),
   }),
   logAgent: z.enum(["promtail", "alloy"]).default("promtail").describe("log shipper for the hub's own containers (connectors, camera hub, the stack)"),
-  deployment: name("deployment name").optional().describe("external label `deployment` on every sample the hub remote-writes (required with remoteWrite)"),
+  deployment: name("deployment name")
+    .optional()
+    .describe("the deployment's name: first in every stack name (so its Terraform state is its own) and the external label `deployment` on every sample the hub remote-writes (required with remoteWrite); leave it out for the first deployment"),
   remoteWrite: z.array(remoteWriteTarget).default([]).describe("long-term stores the hub's Prometheus remote-writes to"),
   alertmanager: alertmanagerHa.prefault({}),
   logs: logs.prefault({}),

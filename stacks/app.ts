@@ -10,18 +10,28 @@ import { HubStack } from "./hub-stack";
 /** Operators' exported dashboards, pushed into the Imported folder (relative to the project root, where synth runs). */
 export const IMPORTED_DASHBOARDS_DIR = resolve("dashboards", "imported");
 
+/**
+ * A stack's name, which is also its Terraform state's (terraform.<name>.tfstate):
+ * a named deployment (hub.deployment) puts its name first, so a second inventory
+ * (the parents' house) never shares state with the first. An unnamed one keeps
+ * the plain names.
+ */
+export function stackName(inventory: Inventory, base: string): string {
+  return inventory.hub.deployment ? `${inventory.hub.deployment}-${base}` : base;
+}
+
 /** Every stack of the deployment, derived from the inventory: the hub, one per edge node, and Grafana's content. */
 export function defineStacks(
   app: App,
   inventory: Inventory,
   importedDir = IMPORTED_DASHBOARDS_DIR,
 ): { hub: HubStack; edges: EdgeNodeStack[]; grafana: GrafanaStack } {
-  const hub = new HubStack(app, "hub", { inventory });
+  const hub = new HubStack(app, stackName(inventory, "hub"), { inventory });
   const { credentials } = hub;
   const edges = inventory.sites.flatMap((site) =>
-    site.nodes.map((node) => new EdgeNodeStack(app, edgeStackName(site, node), { inventory, site, node, credentials })),
+    site.nodes.map((node) => new EdgeNodeStack(app, stackName(inventory, edgeStackName(site, node)), { inventory, site, node, credentials })),
   );
-  const grafana = new GrafanaStack(app, "grafana", { inventory, imported: loadImportedDashboards(importedDir), credentials });
+  const grafana = new GrafanaStack(app, stackName(inventory, "grafana"), { inventory, imported: loadImportedDashboards(importedDir), credentials });
   return { hub, edges, grafana };
 }
 

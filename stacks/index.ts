@@ -6,3 +6,4 @@ export * from "./hub-scrape-jobs";
 export * from "./hub-stack";
 export * from "./node-scrape-jobs";
 export * from "./synth-app";
+export * from "./output-layout";

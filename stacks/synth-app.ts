@@ -1,7 +1,8 @@
 // One run of the app: validate the inventory, build every stack in memory, then
 // write cdktf.out/, rendered/ and the generated documents. A refused inventory
 // writes nothing, not even the empty directory cdktf's App makes.
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { App } from "cdktf";
 import { HostConflictError } from "../constructs/docker-host-registry";
 import { inventoryJsonSchema } from "../inventory/json-schema";
@@ -11,14 +12,22 @@ import { securityWarnings } from "../security/warnings";
 import { defineStacks, runbook } from "./app";
 import { renderedFiles, writeRenderedFiles } from "./rendered-files";
 
-export interface SynthOptions {
-  readonly inventoryFile: string;
+/** Where one run writes. */
+export interface SynthOutputs {
+  /** cdktf's output directory: stacks/<name>/cdk.tf.json. */
   readonly outdir: string;
+  /** The review copy of every config file: <stack>/<service>/<file>. */
   readonly renderedDir: string;
   /** Where this inventory's runbook goes. @default - not written */
   readonly runbookFile?: string;
   /** Also write inventory/inventory.schema.json (the same for every inventory). @default false */
   readonly writeSchema?: boolean;
+}
+
+export interface SynthOptions {
+  readonly inventoryFile: string;
+  /** Fixed, or chosen once the inventory (its deployment name) is known. */
+  readonly outputs: SynthOutputs | ((inventory: Inventory) => SynthOutputs);
   /** Where operators' exported dashboards live. @default - dashboards/imported */
   readonly importedDashboardsDir?: string;
 }
@@ -26,27 +35,44 @@ export interface SynthOptions {
 export type SynthResult = { readonly ok: true; readonly warnings: string[] } | { readonly ok: false; readonly refusal: string };
 
 export function synthApp(options: SynthOptions): SynthResult {
-  const outdirExisted = existsSync(options.outdir);
   let inventory: Inventory | undefined;
+  let outdirMade: string | undefined;
   try {
     // Everything is validated and built in memory before the first file is written.
     inventory = loadInventory(options.inventoryFile);
+    const out = typeof options.outputs === "function" ? options.outputs(inventory) : options.outputs;
     const warnings = securityWarnings(inventory, options.inventoryFile);
-    const app = new App({ outdir: options.outdir });
-    defineStacks(app, inventory, options.importedDashboardsDir);
+    if (!existsSync(out.outdir)) outdirMade = out.outdir;
+    const app = new App({ outdir: out.outdir });
+    const stacks = defineStacks(app, inventory, options.importedDashboardsDir);
     const files = renderedFiles(app);
     app.synth();
-    writeRenderedFiles(options.renderedDir, files);
+    removeStaleStacks(out.outdir, [stacks.hub, ...stacks.edges, stacks.grafana].map((s) => s.node.id));
+    writeRenderedFiles(out.renderedDir, files);
     // Documents generated from code; for the example they are committed and tests fail when they are stale.
-    if (options.runbookFile) writeFileSync(options.runbookFile, runbook(inventory));
-    if (options.writeSchema) writeFileSync("inventory/inventory.schema.json", inventoryJsonSchema());
+    if (out.runbookFile) {
+      mkdirSync(dirname(out.runbookFile), { recursive: true });
+      writeFileSync(out.runbookFile, runbook(inventory));
+    }
+    if (out.writeSchema) writeFileSync("inventory/inventory.schema.json", inventoryJsonSchema());
     return { ok: true, warnings };
   } catch (err) {
-    if (!outdirExisted) rmSync(options.outdir, { recursive: true, force: true });
+    if (outdirMade) rmSync(outdirMade, { recursive: true, force: true });
     const refusal = asRefusal(err, options.inventoryFile, inventory);
     if (refusal === undefined) throw err;
     return { ok: false, refusal };
   }
+}
+
+/**
+ * Stacks of an earlier synth that this inventory no longer has (a removed node,
+ * another deployment) leave the output directory, so nobody deploys them by
+ * mistake. Their state files (terraform.<stack>.tfstate) are not touched.
+ */
+function removeStaleStacks(outdir: string, current: readonly string[]): void {
+  const stacksDir = join(outdir, "stacks");
+  if (!existsSync(stacksDir)) return;
+  for (const name of readdirSync(stacksDir)) if (!current.includes(name)) rmSync(join(stacksDir, name), { recursive: true, force: true });
 }
 
 /** The plain message for refused input, or undefined for a bug (which keeps its stack trace). */

@@ -20,7 +20,7 @@ import { renderedFiles } from "../../stacks/rendered-files";
 import { delay, LoopbackServer, Processes, Receivers, rewriteAlertmanagerForTest, startPrometheus, TEST_TIMING, waitUntil } from "./e2e/harness";
 import { request, RequestOptions } from "../support/http";
 import { installService } from "../support/install";
-import { largeHouseholdInventory } from "../support/large-household";
+import { largeHouseholdInventory, withPlainStackNames } from "../support/large-household";
 import { createTestPki, TestPki } from "../support/pki";
 import { freePort } from "../support/processes";
 import { runTool } from "../support/tools";
@@ -122,14 +122,14 @@ beforeAll(async () => {
   const outdir = join(dir, "cdktf.out");
   const app = new App({ outdir });
   defineStacks(app, inventory);
-  rendered = renderedFiles(app);
+  rendered = withPlainStackNames(renderedFiles(app), inventory);
   app.synth();
   pki = createTestPki(join(dir, "pki"), hostCertificates(inventory), passwordIdentities(inventory));
   receivers = await Receivers.start(parse(rendered.get("hub/alertmanager/alertmanager.yml")!).receivers.map((r: { name: string }) => r.name));
 
   // Each replica's synthesized container, and loopback ports for its addresses.
   const found = ["hub", "edge-home-garage"].flatMap((stack) => {
-    const json = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
+    const json = JSON.parse(readFileSync(join(outdir, "stacks", `${inventory.hub.deployment}-${stack}`, "cdk.tf.json"), "utf8"));
     return Object.values<{ name: string; command: string[] }>(json.resource.docker_container)
       .filter((c) => /^alertmanager(-\d)?$/.test(c.name))
       .map((c) => ({ stack, ...c }));

@@ -16,7 +16,7 @@ import { renderedFiles } from "../../stacks/rendered-files";
 import { delay, LoopbackServer, Processes, startPrometheus, waitUntil } from "./e2e/harness";
 import { request } from "../support/http";
 import { installService } from "../support/install";
-import { largeHouseholdInventory } from "../support/large-household";
+import { largeHouseholdInventory, withPlainStackNames } from "../support/large-household";
 import { testPassword } from "../support/pki";
 import { freePort } from "../support/processes";
 import { runTool } from "../support/tools";
@@ -80,7 +80,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "remote-write-"));
   const app = new App({ outdir: join(dir, "cdktf.out") });
   defineStacks(app, inventory);
-  rendered = renderedFiles(app);
+  rendered = withPlainStackNames(renderedFiles(app), inventory);
 
   const storePort = await freePort();
   store = { port: storePort, url: `http://127.0.0.1:${storePort}`, dataDir: join(dir, "victoria-metrics") };
