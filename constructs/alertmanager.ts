@@ -22,9 +22,13 @@ export interface AlertmanagerProps extends HostContext {
   readonly extraNetworks?: Network[];
   /** @default 256 */
   readonly memoryMb?: number;
+  /** Host directory of the silences and notification log (inventory `hub.storage.alertmanager`). @default - a named volume */
+  readonly dataHostPath?: string;
 }
 
 const CONFIG_DIR = "/etc/alertmanager";
+/** Labels alertmanager_notifications_* with receiver_name (Alertmanager 0.26+). */
+export const RECEIVER_NAME_IN_METRICS = "--enable-feature=receiver-name-in-metrics";
 const SECRETS_DIR = `${CONFIG_DIR}/secrets`;
 
 /**
@@ -63,11 +67,14 @@ export class Alertmanager extends Construct {
         "--cluster.listen-address=",
         // Basic auth on every path: reading alerts, and creating silences.
         web.flag,
+        // Notification counters per receiver, not only per integration (pager and heartbeat
+        // are both webhooks): `npm run verify` and its fire drill read them.
+        RECEIVER_NAME_IN_METRICS,
       ],
       // /-/healthy needs credentials; Prometheus scrapes Alertmanager and the
       // heartbeat receiver notices when notifications stop.
       healthcheck: null,
-      dataVolumes: [{ name: "data", containerPath: "/alertmanager" }],
+      dataVolumes: [{ name: "data", containerPath: "/alertmanager", hostPath: props.dataHostPath }],
       readOnlyRootfs: true,
       configDir: CONFIG_DIR,
       ports: publishedPorts(props.publish, PORTS.alertmanager),

@@ -17,6 +17,8 @@ export interface LokiProps extends HostContext {
   readonly alertmanagerUser: string;
   /** @default 1024 */
   readonly memoryMb?: number;
+  /** Host directory of chunks, index and compactor state (inventory `hub.storage.loki`). @default - a named volume */
+  readonly dataHostPath?: string;
 }
 
 const CONFIG_DIR = "/etc/loki";
@@ -63,7 +65,7 @@ export class Loki extends Construct {
       // The image is distroless (no shell, no HTTP client), so Docker cannot probe
       // it; Prometheus scrapes Loki and PrometheusTargetDown fires if it stops.
       healthcheck: null,
-      dataVolumes: [{ name: "data", containerPath: "/loki" }],
+      dataVolumes: [{ name: "data", containerPath: "/loki", hostPath: props.dataHostPath }],
       readOnlyRootfs: true,
       configDir: CONFIG_DIR,
       tmpfsDirs: ["/tmp"],

@@ -67,6 +67,56 @@ const publish = z
   })
   .describe("publish this service's port on the host");
 
+// --- Data placement: an optional host directory per data volume --------------
+// A path here makes the service's Docker volume a bind-backed one (local driver,
+// type=none, o=bind, device=PATH): still a Terraform-managed volume with
+// prevent_destroy, its data on the disk the operator chose. README "Day two".
+
+/** Why `value` is not usable as a volume's host directory, or undefined when it is. */
+export function hostPathProblem(value: string): string | undefined {
+  if (/[\u0000-\u001f\u007f]/.test(value)) return "must not contain control characters";
+  if (!value.startsWith("/")) return "must be an absolute path (starting with /)";
+  if (value.split("/").includes("..")) return "must not contain .. segments";
+  if (value === "/") return "must not be the root directory";
+  if (value.endsWith("/") || value.includes("//") || value.split("/").includes(".")) return "must be written plainly: no trailing /, no // and no . segments";
+  return undefined;
+}
+
+const hostPath = z
+  .string()
+  .superRefine((value, ctx) => {
+    const problem = hostPathProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })
+  .describe("absolute host directory for this data volume (created beforehand, owned by the image's user: see README Day two)");
+
+/** Two volumes on one directory (or one inside the other) would mix their data. */
+function overlappingPaths(paths: Record<string, string | undefined>, ctx: z.RefinementCtx): void {
+  const seen: [string, string][] = [];
+  for (const [key, path] of Object.entries(paths)) {
+    if (path === undefined || hostPathProblem(path)) continue;
+    for (const [otherKey, other] of seen) {
+      if (path === other) ctx.addIssue({ code: "custom", path: [key], message: `is also the directory of ${otherKey}: two volumes on one path would mix their data` });
+      else if (path.startsWith(`${other}/`) || other.startsWith(`${path}/`))
+        ctx.addIssue({ code: "custom", path: [key], message: `overlaps ${otherKey} (${other}): one volume's data would appear inside the other's` });
+    }
+    seen.push([key, path]);
+  }
+}
+
+export const HUB_DATA_VOLUMES = ["prometheus", "alertmanager", "loki", "grafana", "pushgateway"] as const;
+
+const hubStorage = z
+  .strictObject(Object.fromEntries(HUB_DATA_VOLUMES.map((volume) => [volume, hostPath.optional()])) as Record<(typeof HUB_DATA_VOLUMES)[number], z.ZodOptional<typeof hostPath>>)
+  .superRefine((storage, ctx) => overlappingPaths(storage, ctx))
+  .prefault({})
+  .describe("host directories for the hub's data volumes; a volume not listed stays a Docker named volume");
+
+const nodeStorage = z
+  .strictObject({ agentWal: hostPath.optional().describe("host directory of the Prometheus agent's WAL (push sites only)") })
+  .prefault({})
+  .describe("host directories for the node's data volumes; a volume not listed stays a Docker named volume");
+
 export const PUBLISHABLE_HUB_SERVICES = ["prometheus", "alertmanager", "loki", "grafana", "pushgateway", "nodeExporter", "cameraHub"] as const;
 export type HubServiceName = (typeof PUBLISHABLE_HUB_SERVICES)[number];
 
@@ -95,6 +145,7 @@ const hub = z.strictObject({
     image: image.describe("the operator's tapo-camera-mcp image"),
   }),
   logAgent: z.enum(["promtail", "alloy"]).default("promtail").describe("log shipper for the hub's own containers (connectors, camera hub, the stack)"),
+  storage: hubStorage,
 });
 
 const camera = z
@@ -126,6 +177,7 @@ const node = z.strictObject({
   edgeAgentImage: image.optional().describe("overrides edgeAgent.image for this node"),
   cameras: z.array(camera).default([]),
   sensors: z.array(sensor).default([]),
+  storage: nodeStorage,
 });
 
 const WEEKDAY = "(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)";
@@ -168,6 +220,12 @@ const site = z.strictObject({
     .boolean()
     .default(true)
     .describe("serve the site's exporters over TLS (default); false is for a lab: credentials then cross its network in clear text and synth warns"),
+}).superRefine((site, ctx) => {
+  // Only push sites run the Prometheus agent: a WAL directory elsewhere would be silently unused.
+  if (site.mode !== "push")
+    site.nodes.forEach((node, i) => {
+      if (node.storage?.agentWal !== undefined) ctx.addIssue({ code: "custom", path: ["nodes", i, "storage", "agentWal"], message: "is only used on push sites (pull nodes run no Prometheus agent)" });
+    });
 });
 
 /** Container names the hub already uses; a connector runs beside them. */

@@ -25,7 +25,18 @@ export interface HostCertificateSpec {
   readonly host: string;
   readonly dnsNames: readonly string[];
   readonly ipAddresses: readonly string[];
+  /** @default HOST_USAGES */
+  readonly usages?: readonly string[];
 }
+
+/** A person's certificate: it identifies a client to the gateways and serves nothing. */
+export const CLIENT_USAGES = ["digital_signature", "client_auth"] as const;
+
+/** CN of the operator's client certificate (`npm run verify` pushes and reads through the Loki gateway with it). */
+export const OPERATOR_CLIENT = "operator";
+
+/** The operator's client certificate: no names to serve, client use only; hub outputs operator_client_certificate/_key. */
+export const OPERATOR_CERTIFICATE: HostCertificateSpec = { host: OPERATOR_CLIENT, dnsNames: [], ipAddresses: [], usages: CLIENT_USAGES };
 
 /** The hub's own name: certificate CN, and the identity its log agent and Prometheus present to gateways. */
 export const HUB_HOST = "hub";

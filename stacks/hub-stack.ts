@@ -25,11 +25,16 @@ import {
   edgeHostNames,
   hostCertificates,
   HUB_HOST,
+  OPERATOR_CERTIFICATE,
+  OPERATOR_CLIENT,
   passwordIdentities,
   pushConnectorIdentities,
   pushNodeIdentities,
 } from "../security/pki";
 import { HUB_LABELS, hubScrapeJobs } from "./hub-scrape-jobs";
+
+/** Loki paths the gateway passes for the operator's certificate only (GET, with their query strings). */
+export const LOKI_OPERATOR_PATHS = ["/ready", "/loki/api/v1/query_range", "/prometheus/api/v1/rules"] as const;
 
 export interface HubStackProps {
   readonly inventory: Inventory;
@@ -53,13 +58,18 @@ export class HubStack extends TerraformStack {
     // Loki's only network: no route out, reached by the gateway, Grafana, Prometheus and Alertmanager.
     const lokiNetwork = new Network(this, "loki-network", { name: "observability-loki", driver: "bridge", internal: true });
     const secrets = new SecretVariables(this, "secrets");
-    this.credentials = new Credentials(this, "credentials", { hosts: hostCertificates(props.inventory), passwordIdentities: passwordIdentities(props.inventory) });
+    this.credentials = new Credentials(this, "credentials", {
+      hosts: hostCertificates(props.inventory),
+      clients: [OPERATOR_CERTIFICATE],
+      passwordIdentities: passwordIdentities(props.inventory),
+    });
     const context = { network, secrets, credentials: this.credentials };
     const tlsHost = HUB_HOST;
 
     this.alertmanager = new Alertmanager(this, "alertmanager", {
       ...context,
       publish: hub.publish.alertmanager,
+      dataHostPath: hub.storage.alertmanager,
       access: { tlsHost, users: ["operator", "prometheus", "loki", "grafana"] },
       extraNetworks: [lokiNetwork],
       config: {
@@ -84,6 +94,7 @@ export class HubStack extends TerraformStack {
       alertmanagers: [this.alertmanager.address],
       acceptRemoteWrite: props.inventory.sites.some((s) => s.mode === "push"),
       publish: hub.publish.prometheus,
+      dataHostPath: hub.storage.prometheus,
       // Push nodes remote-write as themselves; Grafana reads as "grafana".
       access: { tlsHost, users: ["operator", "prometheus", "grafana", ...pushNodeIdentities(props.inventory)] },
       clientIdentity: { username: "prometheus", certificateHost: HUB_HOST },
@@ -98,6 +109,7 @@ export class HubStack extends TerraformStack {
       retentionPeriod: hub.retention.logs,
       alertmanagerAddress: this.alertmanager.address,
       alertmanagerUser: "loki",
+      dataHostPath: hub.storage.loki,
     });
     // Loki checks no credentials: pushes come through here, by client certificate.
     const lokiGateway = new TlsGateway(this, "loki-gateway", {
@@ -106,15 +118,19 @@ export class HubStack extends TerraformStack {
       port: PORTS.loki,
       publish: hub.publish.loki,
       tlsHost,
-      allowedClients: [HUB_HOST, ...edgeHostNames(props.inventory)],
-      routes: [{ path: "/loki/api/v1/push", method: "POST", upstream: `${this.loki.url}/loki/api/v1/push` }],
+      allowedClients: [HUB_HOST, ...edgeHostNames(props.inventory), OPERATOR_CLIENT],
+      routes: [
+        { path: "/loki/api/v1/push", method: "POST", upstream: `${this.loki.url}/loki/api/v1/push` },
+        // The operator's reads (npm run verify): readiness, a query, the ruler's rule health. Hosts cannot read logs.
+        ...LOKI_OPERATOR_PATHS.map((path) => ({ path, method: "GET" as const, upstream: `${this.loki.url}${path}`, clients: [OPERATOR_CLIENT], passQuery: true })),
+      ],
       extraNetworks: [lokiNetwork],
     });
     for (const file of rules.loki) this.loki.addRuleFile({ fileName: file.fileName, content: renderRuleGroups(file.groups, alerting.runbookUrl) });
 
-    this.grafana = new Grafana(this, "grafana", { ...context, publish: hub.publish.grafana, tlsHost, extraNetworks: [lokiNetwork] });
+    this.grafana = new Grafana(this, "grafana", { ...context, publish: hub.publish.grafana, dataHostPath: hub.storage.grafana, tlsHost, extraNetworks: [lokiNetwork] });
     const pushers = pushConnectorIdentities(props.inventory);
-    new Pushgateway(this, "pushgateway", { ...context, publish: hub.publish.pushgateway, access: { tlsHost, users: ["operator", "prometheus", ...pushers] } });
+    new Pushgateway(this, "pushgateway", { ...context, publish: hub.publish.pushgateway, dataHostPath: hub.storage.pushgateway, access: { tlsHost, users: ["operator", "prometheus", ...pushers] } });
     // node_exporter shares the host network, so it binds the address itself.
     const nodeExporter = new NodeExporter(this, "node-exporter", {
       ...context,
