@@ -285,7 +285,6 @@ describe("npm run verify against a loopback deployment (slow)", () => {
       const r = await verify(STACKS);
       return r.code === 0 ? r : false;
     }, 30_000, 1000).catch(async () => verify(STACKS));
-    if (process.env.SHOW_VERIFY) console.log(result.out);
     expect(result.err).toBe("");
     const checks = result.lines.slice(0, -1);
     expect({ failing: checks.filter((l) => !l.startsWith("PASS")), code: result.code }).toEqual({ failing: [], code: 0 });

@@ -47,7 +47,7 @@ describe("verify: the hub's outputs", () => {
     const stack = stackDir();
     const outputs = await readOutputs({ stackDir: stack, terraform: terraform.path });
     expect(outputs).toEqual({ caCertificate: CA, operatorPassword: "s3cret", operatorClientCertificate: CERT, operatorClientKey: "KEY PEM" });
-    expect(readFileSync(terraform.args, "utf8").trim()).toBe(`-chdir=${stack} output -json`);
+    expect(readFileSync(terraform.args, "utf8").trim()).toBe(`-chdir=${stack} output -no-color -json`);
   });
 
   it("reads a file of the same shape instead, without running terraform", async () => {
@@ -60,7 +60,7 @@ describe("verify: the hub's outputs", () => {
   });
 
   it("fails when terraform fails, with its first error line and what to do", async () => {
-    const terraform = fakeTerraform("", 1, "╷\n│ Error: Backend initialization required, please run \"terraform init\"\n│\n");
+    const terraform = fakeTerraform("", 1, "There are some problems with the CLI configuration:\n╷\n│ Warning: Unable to open CLI configuration file\n╵\n╷\n│ Error: Backend initialization required, please run \"terraform init\"\n│\n");
     await expect(readOutputs({ stackDir: stackDir(), terraform: terraform.path })).rejects.toThrow(
       /terraform output failed in .*stacks\/hub: Error: Backend initialization required, please run "terraform init"; run npm run deploy -- hub/,
     );

@@ -54,9 +54,8 @@ describe("verify: plan", () => {
   });
 
   it("asks for the hub services the selected stacks use, so tunnels open only for those", () => {
-    expect(servicesFor(["grafana"], false)).toEqual(["grafana"]);
-    expect(servicesFor(["edge-cabin-lodge"], false)).toEqual(["prometheus"]);
-    expect(servicesFor(["grafana"], true)).toEqual(["grafana", "alertmanager"]);
-    expect(servicesFor(["hub"], false).sort()).toEqual(["alertmanager", "grafana", "loki", "nodeExporter", "prometheus", "pushgateway"]);
+    expect(servicesFor(["grafana"])).toEqual(["grafana"]);
+    expect(servicesFor(["edge-cabin-lodge"])).toEqual(["prometheus"]);
+    expect(servicesFor(["hub"]).sort()).toEqual(["alertmanager", "grafana", "loki", "nodeExporter", "prometheus", "pushgateway"]);
   });
 });

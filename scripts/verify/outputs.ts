@@ -88,7 +88,7 @@ export async function readOutputs(source: OutputSource): Promise<HubOutputs> {
   const text = await new Promise<string>((resolve, reject) => {
     execFile(
       source.terraform ?? "terraform",
-      [`-chdir=${source.stackDir}`, "output", "-json"],
+      [`-chdir=${source.stackDir}`, "output", "-no-color", "-json"],
       { env: { ...(source.env ?? process.env), TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" }, maxBuffer: 16 * 1024 * 1024 },
       (err, stdout, stderr) => {
         if (!err) return resolve(stdout);
@@ -100,11 +100,12 @@ export async function readOutputs(source: OutputSource): Promise<HubOutputs> {
   return parseOutputs(text, `terraform output -json (${source.stackDir})`);
 }
 
+/** Terraform's error (the first `Error:` line), else its first line that is not a warning. */
 function firstLine(text: string): string {
-  return (
-    text
-      .split("\n")
-      .map((l) => l.replace(/[│╷╵]/g, "").trim())
-      .find((l) => l !== "" && !/^Warning:/.test(l)) ?? ""
-  );
+  const lines = text
+    .replace(/\x1b\[[0-9;]*m/g, "")
+    .split("\n")
+    .map((l) => l.replace(/[│╷╵]/g, "").trim())
+    .filter((l) => l !== "");
+  return lines.find((l) => l.startsWith("Error:")) ?? lines.find((l) => !/^Warning:|problems with the CLI configuration/.test(l)) ?? "";
 }

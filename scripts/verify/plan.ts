@@ -4,7 +4,8 @@
 // its certificate probe), grafana (datasources).
 import { deploymentRules } from "../../alert-rules";
 import type { Inventory } from "../../inventory/schema";
-import { edgeHostName, HUB_HOST } from "../../security/pki";
+import { edgeHostName } from "../../security/pki";
+import { HUB_LABELS } from "../../stacks/hub-scrape-jobs";
 import { alertmanagerConfig, heartbeatDelivered, notificationsHealthy, watchdogFiring } from "./checks/alertmanager";
 import { hubCertificates } from "./checks/certificates";
 import { grafanaDatasources } from "./checks/grafana";
@@ -12,7 +13,7 @@ import { lokiReady, lokiRoundTrip, lokiRules } from "./checks/loki";
 import { probedCertificate, prometheusReady, prometheusRules, remotelyWrittenUp, remoteWriteFresh, targetsUp } from "./checks/prometheus";
 import type { Context } from "./context";
 import type { Service } from "./endpoints";
-import { Check, SetupError } from "./types";
+import { Check, Outcome, SetupError } from "./types";
 
 /** Every stack of the deployment, in deploy order. */
 export function stackNames(inv: Inventory): string[] {
@@ -39,12 +40,12 @@ export function checksFor(inv: Inventory, stacks: readonly string[]): VerifyChec
   const rules = deploymentRules(inv);
   const siteNames = new Set(inv.sites.map((s) => s.name));
   const checks: VerifyCheck[] = [];
-  const add = (stack: string, name: string, run: (ctx: Context) => Promise<import("./types").Outcome>) => checks.push({ stack, name, run });
+  const add = (stack: string, name: string, run: (ctx: Context) => Promise<Outcome>) => checks.push({ stack, name, run });
 
   if (stacks.includes("hub")) {
     add("hub", "prometheus", prometheusReady);
     // The hub's own targets, and any whose site is not in the inventory (left over from an older one).
-    add("hub", "targets", (ctx) => targetsUp(ctx, (l) => l.site === HUB_HOST || !siteNames.has(l.site ?? ""), "Prometheus has no targets of the hub"));
+    add("hub", "targets", (ctx) => targetsUp(ctx, (l) => l.site === HUB_LABELS.site || !siteNames.has(l.site ?? ""), "Prometheus has no targets of the hub"));
     add("hub", "rules", (ctx) => prometheusRules(ctx, rules.prometheus.flatMap((f) => f.groups.map((g) => g.name))));
     add("hub", "alertmanager", alertmanagerConfig);
     add("hub", "watchdog", watchdogFiring);
@@ -71,12 +72,11 @@ export function checksFor(inv: Inventory, stacks: readonly string[]): VerifyChec
   return checks;
 }
 
-/** The hub services the selected stacks talk to (SSH tunnels are opened for these only). */
-export function servicesFor(stacks: readonly string[], fireDrill: boolean): Service[] {
+/** The hub services the selected stacks' checks talk to (SSH tunnels are opened for these only). */
+export function servicesFor(stacks: readonly string[]): Service[] {
   const needed = new Set<Service>();
   if (stacks.some((s) => s !== "grafana")) needed.add("prometheus");
   if (stacks.includes("hub")) for (const s of ["alertmanager", "pushgateway", "loki", "grafana", "nodeExporter"] as const) needed.add(s);
   if (stacks.includes("grafana")) needed.add("grafana");
-  if (fireDrill) needed.add("alertmanager");
   return [...needed];
 }

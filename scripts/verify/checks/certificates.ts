@@ -3,6 +3,8 @@
 // client certificate (from the outputs), and the hub's own certificate probe.
 import { X509Certificate } from "node:crypto";
 import { connect } from "node:tls";
+import { HUB_LABELS } from "../../../stacks/hub-scrape-jobs";
+import { CERTIFICATE_PROBE_JOB } from "../../../stacks/node-scrape-jobs";
 import type { Context } from "../context";
 import { Service, SERVICES } from "../endpoints";
 import { connectionFailure } from "../http";
@@ -40,8 +42,9 @@ export async function hubCertificates(ctx: Context): Promise<Outcome> {
   if (ctx.outputs.operatorClientCertificate) findings.push({ what: "operator client certificate", validTo: Date.parse(new X509Certificate(ctx.outputs.operatorClientCertificate).validTo) });
   // The hub's own probe, where Prometheus has it (it also covers endpoints not reachable from here).
   try {
-    const [probe] = await ctx.query('min(probe_ssl_earliest_cert_expiry{job="certificate-probe",site="hub"})');
-    const [ok] = await ctx.query('min(probe_success{job="certificate-probe",site="hub"})');
+    const selector = `job="${CERTIFICATE_PROBE_JOB}",site="${HUB_LABELS.site}"`;
+    const [probe] = await ctx.query(`min(probe_ssl_earliest_cert_expiry{${selector}})`);
+    const [ok] = await ctx.query(`min(probe_success{${selector}})`);
     if (probe) findings.push({ what: "hub's certificate probe", validTo: probe.value * 1000 });
     if (ok && ok.value !== 1) problems.push("the hub's certificate probe fails (CertificateInvalid)");
   } catch {

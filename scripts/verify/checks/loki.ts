@@ -6,10 +6,11 @@ import { hostname } from "node:os";
 import type { Context } from "../context";
 import { excerpt, RequestOptions } from "../http";
 import { CheckFailure, fail, Outcome, pass } from "../types";
+import { HUB_LABELS } from "../../../stacks/hub-scrape-jobs";
 import { rulesHealthy } from "./prometheus";
 
 /** Labels of verify's test lines: the hub's site, the operator as device, low cardinality like every stream. */
-export const TEST_STREAM = { site: "hub", device: "operator", service: "verify", severity: "info" } as const;
+export const TEST_STREAM = { site: HUB_LABELS.site, device: "operator", service: "verify", severity: "info" } as const;
 
 function clientCertificate(ctx: Context): RequestOptions {
   const { operatorClientCertificate: cert, operatorClientKey: key } = ctx.outputs;

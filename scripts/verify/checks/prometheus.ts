@@ -1,6 +1,7 @@
 // Checks through the hub's Prometheus: is it up, are its targets up, are its
 // rule groups loaded and evaluating, do push nodes' samples arrive, what do the
 // certificate probes say.
+import { CERTIFICATE_PROBE_JOB } from "../../../stacks/node-scrape-jobs";
 import type { Context } from "../context";
 import { excerpt } from "../http";
 import { CheckFailure, fail, Outcome, pass, skip } from "../types";
@@ -96,7 +97,7 @@ export async function prometheusRules(ctx: Context, expected: readonly string[])
  */
 export async function probedCertificate(ctx: Context, site: string, node: string, tls: boolean): Promise<Outcome> {
   if (!tls) return skip("the site serves plain HTTP (sites[].tls: false)");
-  const selector = `job="certificate-probe",site="${site}",node="${node}"`;
+  const selector = `job="${CERTIFICATE_PROBE_JOB}",site="${site}",node="${node}"`;
   const [expiry] = await ctx.query(`min(probe_ssl_earliest_cert_expiry{${selector}})`);
   const [success] = await ctx.query(`min(probe_success{${selector}})`);
   if (!success) return fail(`no certificate probe result for ${site}/${node}`, "is its blackbox-exporter target up (see targets)? The probe runs there");
