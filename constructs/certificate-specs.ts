@@ -24,7 +24,15 @@ export interface HostCertificateSpec {
   readonly host: string;
   readonly dnsNames: readonly string[];
   readonly ipAddresses: readonly string[];
+  /** @default HOST_USAGES */
+  readonly usages?: readonly string[];
 }
+
+/** A person's certificate: it identifies a client to the gateways and serves nothing. */
+export const CLIENT_USAGES = ["digital_signature", "client_auth"] as const;
+
+/** CN of the operator's client certificate (`npm run verify` pushes and reads through the Loki gateway with it); Credentials outputs it when issued. */
+export const OPERATOR_CLIENT = "operator";
 
 /** Alphanumeric (safe inline in YAML, INI and URLs); 32 characters are ~190 bits. */
 export const PASSWORD = { length: 32, special: false } as const;

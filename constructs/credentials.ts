@@ -7,12 +7,14 @@ import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { SelfSignedCert } from "@cdktf/provider-tls/lib/self-signed-cert";
 import { TerraformOutput } from "cdktf";
 import { Construct, IConstruct } from "constructs";
-import { CA, CA_USAGES, HOST_CERTIFICATE, HOST_USAGES, HostCertificateSpec, KEY, PASSWORD } from "./certificate-specs";
+import { CA, CA_USAGES, HOST_CERTIFICATE, HOST_USAGES, HostCertificateSpec, KEY, OPERATOR_CLIENT, PASSWORD } from "./certificate-specs";
 import type { Placeholder } from "./config/terraform-content";
 
 export interface CredentialsProps {
   /** Certificates to issue, one per host (security/pki.ts hostCertificates). */
   readonly hosts: readonly HostCertificateSpec[];
+  /** Client certificates for people (security/pki.ts OPERATOR_CERTIFICATE); the operator's is a sensitive output. @default [] */
+  readonly clients?: readonly HostCertificateSpec[];
   /** Who gets a generated password (security/pki.ts passwordIdentities). */
   readonly passwordIdentities: readonly string[];
 }
@@ -45,7 +47,8 @@ export class Credentials extends Construct {
       allowedUses: [...CA_USAGES],
     });
 
-    for (const spec of props.hosts) {
+    for (const spec of [...props.hosts, ...(props.clients ?? [])]) {
+      if (this.hostCerts.has(spec.host)) throw new Error(`${this.node.path}: duplicate certificate name ${JSON.stringify(spec.host)}`);
       const key = new PrivateKey(this, `${spec.host}-key`, { ...KEY });
       const request = new CertRequest(this, `${spec.host}-request`, {
         privateKeyPem: key.privateKeyPem,
@@ -62,7 +65,7 @@ export class Credentials extends Construct {
           caCertPem: this.ca.certPem,
           validityPeriodHours: HOST_CERTIFICATE.validityHours,
           earlyRenewalHours: HOST_CERTIFICATE.earlyRenewalHours,
-          allowedUses: [...HOST_USAGES],
+          allowedUses: [...(spec.usages ?? HOST_USAGES)],
         }),
       );
     }
@@ -76,6 +79,11 @@ export class Credentials extends Construct {
     new TerraformOutput(this, "ca_certificate", { value: this.ca.certPem, description: "PEM of the private CA every endpoint's certificate chains to" }).overrideLogicalId("ca_certificate");
     if (this.passwords.has("operator"))
       new TerraformOutput(this, "operator_password", { value: this.passwords.get("operator")!.result, sensitive: true, description: "Basic-auth password of user operator (Prometheus, Alertmanager, pushgateway, exporters)" }).overrideLogicalId("operator_password");
+    // The operator's client certificate (the Loki gateway's reads and test pushes; `npm run verify`).
+    if (this.hostCerts.has(OPERATOR_CLIENT)) {
+      new TerraformOutput(this, "operator_client_certificate", { value: this.hostCerts.get(OPERATOR_CLIENT)!.certPem, sensitive: true, description: "PEM of the operator's client certificate (CN operator)" }).overrideLogicalId("operator_client_certificate");
+      new TerraformOutput(this, "operator_client_key", { value: this.hostKeys.get(OPERATOR_CLIENT)!.privateKeyPem, sensitive: true, description: "PEM private key of the operator's client certificate" }).overrideLogicalId("operator_client_key");
+    }
   }
 
   /**

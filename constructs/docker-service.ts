@@ -9,6 +9,8 @@ import type { Credentials } from "./credentials";
 import { DockerHostRegistry } from "./docker-host-registry";
 import { SecretVariables } from "./secret-variables";
 import { IMAGES } from "../versions";
+import { hostPathProblem } from "./value-types";
+import { PropProblems } from "./validation";
 
 /** A generated file: uploaded into the container and copied to rendered/<stack>/<service>/<name>. */
 export interface ServiceFile {
@@ -32,7 +34,25 @@ export interface DataVolume {
   /** Suffix of the Docker volume name: `<service>-<name>`. */
   readonly name: string;
   readonly containerPath: string;
+  /**
+   * Host directory the volume keeps its data in (the inventory's `storage`): a
+   * local-driver volume bound to it (type=none, o=bind), still managed by Terraform.
+   * @default - a named volume wherever the Docker engine keeps them
+   */
+  readonly hostPath?: string;
 }
+
+/**
+ * Local-driver options that keep a Docker volume's data in `hostPath`: Docker
+ * bind-mounts the directory (which must exist on the host) wherever the volume is
+ * mounted. driver and driver_opts force a new volume when they change.
+ */
+export function bindVolumeOptions(hostPath: string): { driver: string; driverOpts: Record<string, string> } {
+  return { driver: "local", driverOpts: { type: "none", o: "bind", device: hostPath } };
+}
+
+/** Host directories of the bind-backed volumes per stack (one Docker host): no two volumes on one path. */
+const hostPathsOfStack = new WeakMap<TerraformStack, Map<string, string>>();
 
 /** A named volume owned by another service, mounted here too (e.g. logs a log agent reads). */
 export interface SharedVolume {
@@ -123,6 +143,20 @@ export class DockerService extends Construct {
     const files = props.files ?? [];
     this.produceFiles = typeof files === "function" ? files : () => files;
 
+    const problems = new PropProblems(this);
+    const stackPaths = hostPathsOfStack.get(TerraformStack.of(this)) ?? new Map<string, string>();
+    hostPathsOfStack.set(TerraformStack.of(this), stackPaths);
+    (props.dataVolumes ?? []).forEach((v, i) => {
+      if (v.hostPath === undefined) return;
+      const volumeName = `${props.serviceName}-${v.name}`;
+      const problem = hostPathProblem(v.hostPath);
+      const other = [...stackPaths].find(([path]) => path === v.hostPath || path.startsWith(`${v.hostPath}/`) || v.hostPath!.startsWith(`${path}/`));
+      problems
+        .require(problem === undefined, `dataVolumes[${i}].hostPath`, problem ?? "", v.hostPath)
+        .require(other === undefined, `dataVolumes[${i}].hostPath`, `overlaps the directory of volume ${other?.[1]} (${other?.[0]}) on the same host`, v.hostPath);
+      stackPaths.set(v.hostPath, volumeName);
+    });
+    problems.throwIfAny();
     // One Docker host holds each container name, volume name and address:port once.
     const registry = DockerHostRegistry.of(this);
     registry.claim({ kind: "container", name: props.serviceName }, this);
@@ -137,6 +171,8 @@ export class DockerService extends Construct {
       (v) =>
         new Volume(this, `volume-${v.name}`, {
           name: `${props.serviceName}-${v.name}`,
+          // A new path is a new volume: the plan shows the replacement, and prevent_destroy refuses it.
+          ...(v.hostPath !== undefined ? bindVolumeOptions(v.hostPath) : {}),
           // Data outlives every config change; removing it takes a deliberate edit.
           lifecycle: { preventDestroy: true },
         }),

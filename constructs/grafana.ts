@@ -23,6 +23,8 @@ export interface GrafanaProps extends HostContext {
   readonly publish?: HostBinding;
   /** @default 512 */
   readonly memoryMb?: number;
+  /** Host directory of Grafana's database (inventory `hub.storage.grafana`). @default - a named volume */
+  readonly dataHostPath?: string;
 }
 
 /** Beside the image's /etc/grafana (its provisioning directories stay as shipped). */
@@ -64,7 +66,7 @@ export class Grafana extends Construct {
       // /api/health needs no login. Loopback only, so the certificate is not checked
       // (the private CA is not in the image's trust store).
       healthcheck: ["wget", "-q", "--no-check-certificate", "-O", "/dev/null", `https://127.0.0.1:${PORTS.grafana}/api/health`],
-      dataVolumes: [{ name: "data", containerPath: "/var/lib/grafana" }],
+      dataVolumes: [{ name: "data", containerPath: "/var/lib/grafana", hostPath: props.dataHostPath }],
       readOnlyRootfs: true,
       configDir: CONFIG_DIR,
       tmpfsDirs: ["/tmp"],

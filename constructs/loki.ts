@@ -37,6 +37,8 @@ export interface LokiProps extends HostContext {
   readonly extraNetworks?: Network[];
   /** Per container. @default 1024 */
   readonly memoryMb?: number;
+  /** Host directory of chunks, index and compactor state (inventory `hub.storage.loki`). @default - a named volume */
+  readonly dataHostPath?: string;
 }
 
 const CONFIG_DIR = "/etc/loki";
@@ -130,7 +132,8 @@ export class Loki extends Construct {
           // The image is distroless (no shell, no HTTP client), so Docker cannot probe
           // it; Prometheus scrapes Loki and PrometheusTargetDown fires if it stops.
           healthcheck: null,
-          dataVolumes: [{ name: "data", containerPath: "/loki" }],
+          // A host directory holds the single binary's data; the scalable targets keep theirs in the bucket.
+          dataVolumes: [{ name: "data", containerPath: "/loki", hostPath: target === "all" ? props.dataHostPath : undefined }],
           readOnlyRootfs: true,
           configDir: CONFIG_DIR,
           tmpfsDirs: ["/tmp"],

@@ -25,6 +25,8 @@ export interface PrometheusAgentProps extends HostContext {
   readonly walRetention?: string;
   /** @default 256 */
   readonly memoryMb?: number;
+  /** Host directory of the WAL (inventory `sites[].nodes[].storage.agentWal`). @default - a named volume */
+  readonly walHostPath?: string;
 }
 
 /**
@@ -79,7 +81,7 @@ export class PrometheusAgent extends Construct {
       ],
       // /-/ready needs credentials; the hub's EdgeNodeSilent fires when samples stop.
       healthcheck: null,
-      dataVolumes: [{ name: "wal", containerPath: "/prometheus" }],
+      dataVolumes: [{ name: "wal", containerPath: "/prometheus", hostPath: props.walHostPath }],
       readOnlyRootfs: true,
       configDir: configDir,
       stopTimeoutSeconds: 60,

@@ -57,6 +57,8 @@ export interface PrometheusProps extends HostContext {
   readonly publish?: HostBinding;
   /** @default 2048 */
   readonly memoryMb?: number;
+  /** Host directory of the TSDB volume (inventory `hub.storage.prometheus`). @default - a named volume */
+  readonly dataHostPath?: string;
 }
 
 const CONFIG_DIR = "/etc/prometheus";
@@ -125,7 +127,7 @@ export class Prometheus extends Construct {
       // Every path, /-/healthy included, needs credentials: Docker cannot probe it
       // without them. The Watchdog heartbeat stops when Prometheus does.
       healthcheck: null,
-      dataVolumes: [{ name: "data", containerPath: "/prometheus" }],
+      dataVolumes: [{ name: "data", containerPath: "/prometheus", hostPath: props.dataHostPath }],
       readOnlyRootfs: true,
       configDir: CONFIG_DIR,
       ports: publishedPorts(props.publish, PORTS.prometheus),

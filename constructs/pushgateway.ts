@@ -17,6 +17,8 @@ export interface PushgatewayProps extends HostContext {
   readonly access: WebAccess;
   /** @default 128 */
   readonly memoryMb?: number;
+  /** Host directory of the persistence file (inventory `hub.storage.pushgateway`). @default - a named volume */
+  readonly dataHostPath?: string;
 }
 
 /** Pushgateway for cloud connectors that push; pushed groups survive restarts. */
@@ -49,7 +51,7 @@ export class Pushgateway extends Construct {
       ],
       // /-/healthy needs credentials; Prometheus scrapes the pushgateway (PrometheusTargetDown).
       healthcheck: null,
-      dataVolumes: [{ name: "data", containerPath: "/pushgateway" }],
+      dataVolumes: [{ name: "data", containerPath: "/pushgateway", hostPath: props.dataHostPath }],
       ports: publishedPorts(props.publish, PORTS.pushgateway),
       readOnlyRootfs: true,
       configDir: CONFIG_DIR,

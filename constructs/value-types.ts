@@ -68,3 +68,13 @@ export const BIND_ADDRESS_RULE = "must be an IPv4 address of the host to bind to
 
 export const isPort = (value: number) => Number.isInteger(value) && value >= 1 && value <= 65535;
 export const PORT_RULE = "must be a whole number between 1 and 65535";
+
+/** What is wrong with a host directory for a data volume (bind-backed volume), or undefined. */
+export function hostPathProblem(value: string): string | undefined {
+  if (/[\u0000-\u001f\u007f]/.test(value)) return "must not contain control characters";
+  if (!value.startsWith("/")) return "must be an absolute path (starting with /)";
+  if (value.split("/").includes("..")) return "must not contain .. segments";
+  if (value === "/") return "must not be the root directory";
+  if (value.endsWith("/") || value.includes("//") || value.split("/").includes(".")) return "must be written plainly: no trailing /, no // and no . segments";
+  return undefined;
+}

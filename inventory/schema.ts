@@ -15,6 +15,7 @@ import {
   IPV4_RULE,
   isAddress,
   isBindAddress,
+  hostPathProblem,
   isDurationSyntax,
   isIpv4,
   isSize,
@@ -304,6 +305,47 @@ const logs = z
   })
   .describe("Loki's storage and deployment mode");
 
+// --- Data placement: an optional host directory per data volume --------------
+// A path here makes the service's Docker volume a bind-backed one (local driver,
+// type=none, o=bind, device=PATH): still a Terraform-managed volume with
+// prevent_destroy, its data on the disk the operator chose. README "Day two".
+
+// Why a value is not usable as a volume's host directory: hostPathProblem (constructs/value-types.ts).
+const hostPath = z
+  .string()
+  .superRefine((value, ctx) => {
+    const problem = hostPathProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })
+  .describe("absolute host directory for this data volume (created beforehand, owned by the image's user: see README Day two)");
+
+/** Two volumes on one directory (or one inside the other) would mix their data. */
+function overlappingPaths(paths: Record<string, string | undefined>, ctx: z.RefinementCtx): void {
+  const seen: [string, string][] = [];
+  for (const [key, path] of Object.entries(paths)) {
+    if (path === undefined || hostPathProblem(path)) continue;
+    for (const [otherKey, other] of seen) {
+      if (path === other) ctx.addIssue({ code: "custom", path: [key], message: `is also the directory of ${otherKey}: two volumes on one path would mix their data` });
+      else if (path.startsWith(`${other}/`) || other.startsWith(`${path}/`))
+        ctx.addIssue({ code: "custom", path: [key], message: `overlaps ${otherKey} (${other}): one volume's data would appear inside the other's` });
+    }
+    seen.push([key, path]);
+  }
+}
+
+export const HUB_DATA_VOLUMES = ["prometheus", "alertmanager", "loki", "grafana", "pushgateway"] as const;
+
+const hubStorage = z
+  .strictObject(Object.fromEntries(HUB_DATA_VOLUMES.map((volume) => [volume, hostPath.optional()])) as Record<(typeof HUB_DATA_VOLUMES)[number], z.ZodOptional<typeof hostPath>>)
+  .superRefine((storage, ctx) => overlappingPaths(storage, ctx))
+  .prefault({})
+  .describe("host directories for the hub's data volumes; a volume not listed stays a Docker named volume");
+
+const nodeStorage = z
+  .strictObject({ agentWal: hostPath.optional().describe("host directory of the Prometheus agent's WAL (push sites only)") })
+  .prefault({})
+  .describe("host directories for the node's data volumes; a volume not listed stays a Docker named volume");
+
 export const PUBLISHABLE_HUB_SERVICES = ["prometheus", "alertmanager", "loki", "grafana", "pushgateway", "nodeExporter", "cameraHub"] as const;
 export type HubServiceName = (typeof PUBLISHABLE_HUB_SERVICES)[number];
 
@@ -339,6 +381,7 @@ const hub = z.strictObject({
   remoteWrite: z.array(remoteWriteTarget).default([]).describe("long-term stores the hub's Prometheus remote-writes to"),
   alertmanager: alertmanagerHa.prefault({}),
   logs: logs.prefault({}),
+  storage: hubStorage,
 });
 
 /** RFC 3986 path and query characters, without quotes, spaces or braces; % only as an escape. */
@@ -377,6 +420,7 @@ const node = z.strictObject({
   edgeAgentImage: image.optional().describe("overrides edgeAgent.image for this node"),
   cameras: z.array(camera).default([]),
   sensors: z.array(sensor).default([]),
+  storage: nodeStorage,
 });
 
 const WEEKDAY = "(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)";
@@ -441,6 +485,12 @@ const site = z.strictObject({
     .boolean()
     .default(true)
     .describe("serve the site's exporters over TLS (default); false is for a lab: credentials then cross its network in clear text and synth warns"),
+}).superRefine((site, ctx) => {
+  // Only push sites run the Prometheus agent: a WAL directory elsewhere would be silently unused.
+  if (site.mode !== "push")
+    site.nodes.forEach((node, i) => {
+      if (node.storage?.agentWal !== undefined) ctx.addIssue({ code: "custom", path: ["nodes", i, "storage", "agentWal"], message: "is only used on push sites (pull nodes run no Prometheus agent)" });
+    });
 });
 
 const connector = z

@@ -4,9 +4,12 @@
 // resources (constructs/credentials.ts), the tests into openssl commands.
 import type { Inventory } from "../inventory/schema";
 
-export { CA, CA_USAGES, HOST_CERTIFICATE, HOST_USAGES, KEY, PASSWORD } from "../constructs/certificate-specs";
+export { CA, CA_USAGES, CLIENT_USAGES, HOST_CERTIFICATE, HOST_USAGES, KEY, OPERATOR_CLIENT, PASSWORD } from "../constructs/certificate-specs";
 export type { HostCertificateSpec } from "../constructs/certificate-specs";
-import type { HostCertificateSpec } from "../constructs/certificate-specs";
+import { CLIENT_USAGES, HostCertificateSpec, OPERATOR_CLIENT } from "../constructs/certificate-specs";
+
+/** The operator's client certificate: no names to serve, client use only; hub outputs operator_client_certificate/_key. */
+export const OPERATOR_CERTIFICATE: HostCertificateSpec = { host: OPERATOR_CLIENT, dnsNames: [], ipAddresses: [], usages: CLIENT_USAGES };
 
 /** The hub's own name: certificate CN, and the identity its log agent and Prometheus present to gateways. */
 export const HUB_HOST = "hub";

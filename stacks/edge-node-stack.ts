@@ -111,6 +111,7 @@ export class EdgeNodeStack extends TerraformStack {
         remoteWriteUrl: `https://${hub.address}:${hub.publish.prometheus?.port ?? PORTS.prometheus}/api/v1/write`,
         identity: host,
         access,
+        walHostPath: node.storage.agentWal,
         scrapeJobs: (client) => [
           {
             name: "prometheus-agent",

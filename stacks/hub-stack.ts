@@ -25,12 +25,17 @@ import {
   edgeHostNames,
   hostCertificates,
   HUB_HOST,
+  OPERATOR_CERTIFICATE,
+  OPERATOR_CLIENT,
   passwordIdentities,
   pushConnectorIdentities,
   pushNodeIdentities,
 } from "../security/pki";
 import { ALERTMANAGER_USERS, alertmanagerReplicas, alertmanagerSettings, lokiNeedsEgress } from "./beyond-one-hub";
 import { HUB_LABELS, hubScrapeJobs } from "./hub-scrape-jobs";
+
+/** Loki paths the gateway passes for the operator's certificate only (GET, with their query strings). */
+export const LOKI_OPERATOR_PATHS = ["/ready", "/loki/api/v1/query_range", "/prometheus/api/v1/rules"] as const;
 
 export interface HubStackProps {
   readonly inventory: Inventory;
@@ -55,7 +60,11 @@ export class HubStack extends TerraformStack {
     // Loki's only network: no route out, reached by the gateway, Grafana, Prometheus and Alertmanager.
     const lokiNetwork = new Network(this, "loki-network", { name: "observability-loki", driver: "bridge", internal: true });
     const secrets = new SecretVariables(this, "secrets");
-    this.credentials = new Credentials(this, "credentials", { hosts: hostCertificates(props.inventory), passwordIdentities: passwordIdentities(props.inventory) });
+    this.credentials = new Credentials(this, "credentials", {
+      hosts: hostCertificates(props.inventory),
+      clients: [OPERATOR_CERTIFICATE],
+      passwordIdentities: passwordIdentities(props.inventory),
+    });
     const context = { network, secrets, credentials: this.credentials };
     const tlsHost = HUB_HOST;
 
@@ -71,6 +80,8 @@ export class HubStack extends TerraformStack {
             ...context,
             serviceName: replica.serviceName,
             publish: replica.cluster ? undefined : hub.publish.alertmanager,
+            // The first replica's silences and notification log may live on a chosen disk.
+            dataHostPath: replica.serviceName === "alertmanager" ? hub.storage.alertmanager : undefined,
             access: { tlsHost, users: [...ALERTMANAGER_USERS] },
             extraNetworks: [lokiNetwork],
             config: settings,
@@ -98,6 +109,7 @@ export class HubStack extends TerraformStack {
       externalLabels: hub.remoteWrite.length > 0 && hub.deployment ? { deployment: hub.deployment } : {},
       acceptRemoteWrite: props.inventory.sites.some((s) => s.mode === "push"),
       publish: hub.publish.prometheus,
+      dataHostPath: hub.storage.prometheus,
       // Push nodes remote-write as themselves; Grafana reads as "grafana".
       access: { tlsHost, users: ["operator", "prometheus", "grafana", ...pushNodeIdentities(props.inventory)] },
       clientIdentity: { username: "prometheus", certificateHost: HUB_HOST },
@@ -118,6 +130,7 @@ export class HubStack extends TerraformStack {
       alertmanagerUser: "loki",
       mode: hub.logs.mode,
       objectStorage: storage.type === "s3" ? storage : undefined,
+      dataHostPath: hub.storage.loki,
     });
     // Loki checks no credentials: pushes come through here, by client certificate.
     const lokiGateway = new TlsGateway(this, "loki-gateway", {
@@ -126,15 +139,19 @@ export class HubStack extends TerraformStack {
       port: PORTS.loki,
       publish: hub.publish.loki,
       tlsHost,
-      allowedClients: [HUB_HOST, ...edgeHostNames(props.inventory)],
-      routes: [{ path: "/loki/api/v1/push", method: "POST", upstream: `${this.loki.pushUrl}/loki/api/v1/push` }],
+      allowedClients: [HUB_HOST, ...edgeHostNames(props.inventory), OPERATOR_CLIENT],
+      routes: [
+        { path: "/loki/api/v1/push", method: "POST", upstream: `${this.loki.pushUrl}/loki/api/v1/push` },
+        // The operator's reads (npm run verify): readiness, a query, the ruler's rule health. Hosts cannot read logs.
+        ...LOKI_OPERATOR_PATHS.map((path) => ({ path, method: "GET" as const, upstream: `${this.loki.url}${path}`, clients: [OPERATOR_CLIENT], passQuery: true })),
+      ],
       extraNetworks: [lokiNetwork],
     });
     for (const file of rules.loki) this.loki.addRuleFile({ fileName: file.fileName, content: renderRuleGroups(file.groups, alerting.runbookUrl) });
 
-    this.grafana = new Grafana(this, "grafana", { ...context, publish: hub.publish.grafana, tlsHost, extraNetworks: [lokiNetwork] });
+    this.grafana = new Grafana(this, "grafana", { ...context, publish: hub.publish.grafana, dataHostPath: hub.storage.grafana, tlsHost, extraNetworks: [lokiNetwork] });
     const pushers = pushConnectorIdentities(props.inventory);
-    new Pushgateway(this, "pushgateway", { ...context, publish: hub.publish.pushgateway, access: { tlsHost, users: ["operator", "prometheus", ...pushers] } });
+    new Pushgateway(this, "pushgateway", { ...context, publish: hub.publish.pushgateway, dataHostPath: hub.storage.pushgateway, access: { tlsHost, users: ["operator", "prometheus", ...pushers] } });
     // node_exporter shares the host network, so it binds the address itself.
     const nodeExporter = new NodeExporter(this, "node-exporter", {
       ...context,

@@ -64,7 +64,9 @@ export function createTestPki(dir: string, hosts: readonly HostCertificateSpec[]
     newKey(key);
     openssl(["req", "-new", "-key", key, "-out", csr, "-subj", `/O=${CA.organization}/CN=${spec.host}`]);
     const names = [...spec.dnsNames.map((d) => `DNS:${d}`), ...spec.ipAddresses.map((ip) => `IP:${ip}`)];
-    writeFileSync(ext, ["basicConstraints=CA:FALSE", `subjectAltName=${names.join(",")}`, ...usages(HOST_USAGES)].join("\n") + "\n");
+    // A client certificate (the operator's) has no names to serve.
+    const altNames = names.length > 0 ? [`subjectAltName=${names.join(",")}`] : [];
+    writeFileSync(ext, ["basicConstraints=CA:FALSE", ...altNames, ...usages(spec.usages ?? HOST_USAGES)].join("\n") + "\n");
     openssl(["x509", "-req", "-in", csr, "-CA", caCert, "-CAkey", caKey, "-CAcreateserial", "-out", cert, "-days", days(HOST_CERTIFICATE.validityHours), "-extfile", ext]);
     issued.set(spec.host, { cert: readFileSync(cert, "utf8"), key: readFileSync(key, "utf8") });
   }

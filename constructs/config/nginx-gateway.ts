@@ -5,6 +5,10 @@ export interface GatewayRoute {
   readonly method: "GET" | "POST";
   /** Upstream URL on the Docker network it is passed to, e.g. http://loki:3100/loki/api/v1/push. */
   readonly upstream: string;
+  /** Only these CNs may use this route (each must be in allowedClients). @default - every allowed client */
+  readonly clients?: readonly string[];
+  /** Pass the request's query string on (queries such as query_range). @default false */
+  readonly passQuery?: boolean;
 }
 
 export interface NginxGatewayConfig {
@@ -41,12 +45,24 @@ export function renderNginxGateway(cfg: NginxGatewayConfig): string {
   if (cfg.allowedClients.length === 0) throw new Error("renderNginxGateway: no allowed clients");
   if (cfg.routes.length === 0) throw new Error("renderNginxGateway: no routes");
   const clients = [...new Set(cfg.allowedClients)].sort();
+  // Routes open to fewer clients (the operator's reads) get a map of their own: $client_allowed_<n>.
+  const restricted: string[][] = [];
+  const allowedVariable = (route: GatewayRoute): string => {
+    if (route.clients === undefined) return "$client_allowed";
+    const list = [...new Set(route.clients)].sort();
+    const outside = list.filter((c) => !clients.includes(c));
+    if (list.length === 0 || outside.length > 0) throw new Error(`renderNginxGateway: route ${route.path} names clients outside allowedClients: ${JSON.stringify(outside)}`);
+    let index = restricted.findIndex((r) => r.join(",") === list.join(","));
+    if (index < 0) index = restricted.push(list) - 1;
+    return `$client_allowed_${index + 1}`;
+  };
   const locations = cfg.routes.flatMap((r) => [
     `    location = ${r.path} {`,
-    `      if ($client_allowed != 1) { return 403; }`,
+    `      if (${allowedVariable(r)} != 1) { return 403; }`,
     `      limit_except ${r.method} { deny all; }`,
-    // A variable makes nginx resolve the name per request, not once at start.
-    `      set $upstream ${r.upstream};`,
+    // A variable makes nginx resolve the name per request, not once at start; with a
+    // variable, nginx passes the URI as written, so a query string is added explicitly.
+    `      set $upstream ${r.upstream}${r.passQuery ? "$is_args$args" : ""};`,
     `      proxy_pass $upstream;`,
     `      proxy_set_header X-Client-CN $client_cn;`,
     // Nothing the client sent as credentials reaches the upstream.
@@ -78,6 +94,7 @@ export function renderNginxGateway(cfg: NginxGatewayConfig): string {
     "    default 0;",
     ...clients.map((c) => `    "${c}" 1;`),
     "  }",
+    ...restricted.flatMap((list, i) => [`  map $client_cn $client_allowed_${i + 1} {`, "    default 0;", ...list.map((c) => `    "${c}" 1;`), "  }"]),
     "  server {",
     `    listen ${cfg.port} ssl;`,
     `    ssl_certificate ${cfg.certFile};`,
