@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { App } from "cdktf";
 import { parse } from "yaml";
 import { edgeHostName, hostCertificates, HUB_HOST } from "../security/pki";
-import { defineStacks } from "../stacks/app";
+import { defineStacks, stackName } from "../stacks/app";
 import { renderedFiles } from "../stacks/rendered-files";
 import type { Inventory } from "../inventory/schema";
 import { alertmanagerReplicas } from "../stacks/beyond-one-hub";
@@ -64,7 +64,7 @@ describe.each<[string, () => Inventory]>([
     if (key.endsWith("/loki.yaml"))
       for (const url of parse(text).ruler.alertmanager_url.split(",")) dials.push({ from: key, name: nameIn(url), host: alertmanagerHost(new URL(url).host) });
   }
-  const grafana = JSON.parse(readFileSync(join(outdir, "stacks", "grafana", "cdk.tf.json"), "utf8"));
+  const grafana = JSON.parse(readFileSync(join(outdir, "stacks", stackName(inventory, "grafana"), "cdk.tf.json"), "utf8"));
   dials.push({ from: "grafana provider", name: nameIn(grafana.provider.grafana[0].url), host: HUB_HOST });
   for (const ds of Object.values<{ url: string; name: string; uid: string }>(grafana.resource.grafana_data_source))
     if (ds.url.startsWith("https://") && !ds.uid.startsWith("long-term-"))
