@@ -13,15 +13,14 @@ import { join } from "node:path";
 import { App } from "cdktf";
 import { parse, stringify } from "yaml";
 import type { Placeholder } from "../../constructs/config/terraform-content";
-import { RECEIVER_NAME_IN_METRICS } from "../../constructs/alertmanager";
 import { connectorIdentity, hostCertificates, OPERATOR_CERTIFICATE, passwordIdentities } from "../../security/pki";
 import { defineStacks } from "../../stacks/app";
 import { renderedFiles } from "../../stacks/rendered-files";
 import { delay, Processes, rewriteAlertmanagerForTest, waitUntil } from "./e2e/harness";
 import { exampleInventory } from "../support/example";
 import { request, RequestOptions, statusOf } from "../support/http";
-import { installService } from "../support/install";
 import { createTestPki, TestPki, testPassword } from "../support/pki";
+import { Deployment, deploy as deployService } from "../support/deploy";
 import { freePort } from "../support/processes";
 
 jest.setTimeout(60_000);
@@ -85,51 +84,8 @@ async function query(expr: string): Promise<{ metric: Record<string, string>; va
   return JSON.parse(res.body).data.result;
 }
 
-interface Deployment {
-  /** Process name (for Processes) and, unless `container` is given, the container's name. */
-  readonly name: string;
-  readonly binary: string;
-  readonly stack: string;
-  /** @default name */
-  readonly container?: string;
-  /** The service's config directory in the container; its files go to `localDir`. */
-  readonly containerDir: string;
-  /** @default <dir>/<stack>/<container> */
-  readonly localDir?: string;
-  /** The data path in the container and where it goes here. */
-  readonly data?: readonly [string, string];
-  readonly port: number;
-  /** Test-only changes to the installed files (loopback targets, Debian versions). */
-  readonly adjust?: (files: Map<string, string>) => void;
-  /** From the mapped command to the process's arguments. @default - as is */
-  readonly args?: (command: string[]) => string[];
-}
-
-/**
- * Installs a container's rendered files (test credentials filled in) and starts
- * the binary with the container's synthesized command, mapped to 127.0.0.1:
- * paths under the config and data directories move to the test's, the listen
- * address to `port`; Prometheus 2.42 (Debian) takes --enable-feature=agent for 3.x's --agent.
- */
-function deploy(o: Deployment): void {
-  const container = o.container ?? o.name;
-  const localDir = o.localDir ?? join(dir, o.stack, container);
-  const files = installService(rendered, `${o.stack}/${container}`, o.containerDir, localDir, fill);
-  o.adjust?.(files);
-  const json = JSON.parse(readFileSync(join(synthesized, "stacks", o.stack, "cdk.tf.json"), "utf8"));
-  const found = Object.values<{ name: string; command: string[] }>(json.resource.docker_container).find((c) => c.name === container);
-  if (!found) throw new Error(`${o.stack} has no container ${container}`);
-  const command = found.command.map((arg) => {
-    if (arg.startsWith("--web.listen-address=")) return `--web.listen-address=127.0.0.1:${o.port}`;
-    if (arg === "--agent") return "--enable-feature=agent";
-    // Alertmanager 0.25 (Debian) has no feature flags; receiver names in its metrics came with 0.26.
-    if (arg === RECEIVER_NAME_IN_METRICS) return undefined;
-    if (arg === "--path.rootfs=/host") return "--path.rootfs=/";
-    if (o.data && arg.endsWith(`=${o.data[0]}`)) return arg.replace(`=${o.data[0]}`, `=${o.data[1]}`);
-    return arg.split(`${o.containerDir}/`).join(`${localDir}/`);
-  }).filter((arg): arg is string => arg !== undefined);
-  processes.start(o.name, o.binary, o.args ? o.args(command) : command);
-}
+/** Starts a container of the synthesized app as a process on 127.0.0.1 (support/deploy.ts). */
+const deploy = (o: Deployment) => deployService({ rendered, outdir: synthesized, dir, processes, fill }, o);
 
 const rewrite = (path: string, change: (text: string) => string) => writeFileSync(path, change(readFileSync(path, "utf8")));
 

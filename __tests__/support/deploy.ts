@@ -1,7 +1,6 @@
 // A container of the synthesized app, run as a process on 127.0.0.1: its rendered
 // files installed (test credentials filled in) and its binary started with the
-// container's synthesized command, mapped to loopback. The same mapping as
-// __tests__/real/security.test.ts's deploy().
+// container's synthesized command, mapped to loopback (the security and verify suites).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { RECEIVER_NAME_IN_METRICS } from "../../constructs/alertmanager";
