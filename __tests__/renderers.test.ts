@@ -55,12 +55,7 @@ describe("renderAlertmanagerConfig", () => {
       ],
       routes: { critical: ["pager", "mobile"], warning: ["email"], info: [] },
       heartbeat: "pager",
-      groupWaitSeconds: 30,
-      criticalGroupWaitSeconds: 10,
-      criticalGroupIntervalSeconds: 30,
-      groupIntervalSeconds: 300,
-      repeatIntervalHours: 4,
-      heartbeatIntervalSeconds: 60,
+      // Timings: the renderer's defaults (ALERTMANAGER_TIMINGS).
       secretsDir: "/run/secrets",
       inhibitRules: [{ sourceMatchers: ['alertname="EdgeNodeDown"'], targetMatchers: ['alertname="CameraOffline"'], equal: ["site", "node"] }],
       maintenance: [

@@ -18,12 +18,7 @@ export function alertmanagerSettings(inv: Inventory): Omit<AlertmanagerConfig, "
     receivers: alerting.receivers,
     routes: alerting.routes,
     heartbeat: alerting.heartbeat,
-    groupWaitSeconds: 30,
-    criticalGroupWaitSeconds: 10,
-    criticalGroupIntervalSeconds: 30,
-    groupIntervalSeconds: 300,
-    repeatIntervalHours: 4,
-    heartbeatIntervalSeconds: 60,
+    // Notification timings: the component's defaults (ALERTMANAGER_TIMINGS).
     inhibitRules: inhibitionRules(),
     maintenance: inv.sites.map((site) => ({ site: site.name, windows: site.maintenance })),
   };

@@ -5,7 +5,7 @@
 // (support/pki.ts), each started with its container's synthesized command.
 // Every process is stopped by PID in afterAll.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, IncomingMessage, Server } from "node:http";
+import { IncomingMessage, Server } from "node:http";
 import { createServer as createTlsServer } from "node:https";
 import { X509Certificate } from "node:crypto";
 import { tmpdir } from "node:os";
@@ -18,7 +18,7 @@ import { defineStacks } from "../../stacks/app";
 import { renderedFiles } from "../../stacks/rendered-files";
 import { delay, Processes, rewriteAlertmanagerForTest, waitUntil } from "./e2e/harness";
 import { exampleInventory } from "../support/example";
-import { request, RequestOptions, statusOf } from "../support/http";
+import { listenOnLoopback, request, RequestOptions, statusOf } from "../support/http";
 import { createTestPki, TestPki, testPassword } from "../support/pki";
 import { Deployment, deploy as deployService } from "../support/deploy";
 import { freePort } from "../support/processes";
@@ -48,20 +48,7 @@ const hostCert = (host: string) => ({ cert: pki.hosts.get(host)!.cert, key: pki.
 /** Secret variables are the operator's (receiver URLs): any harmless value does. */
 const fill = (p: Placeholder) => (p.kind === "var" ? "http://127.0.0.1:9/unused" : pki.value(p));
 
-async function listen(handler: (req: IncomingMessage, body: string) => number): Promise<number> {
-  const port = await freePort();
-  const server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (d) => (body += d));
-    req.on("end", () => {
-      res.statusCode = handler(req, body);
-      res.end();
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
-  return port;
-}
+const listen = (handler: (req: IncomingMessage, body: string) => number) => listenOnLoopback(servers, handler);
 
 /** Waits for 200 from `target`; fails early, with the process's output, if `name` exits. */
 async function untilAnswers(name: string, target: string, options: RequestOptions): Promise<void> {

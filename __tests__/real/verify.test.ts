@@ -13,7 +13,7 @@
 // Every process is stopped by PID in afterAll.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, Server } from "node:http";
+import { IncomingMessage, Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
@@ -27,7 +27,7 @@ import { Processes, rewriteAlertmanagerForTest, TEST_TIMING, waitUntil } from ".
 import { deploy, SynthesizedApp } from "../support/deploy";
 import { ROOT, exampleInventory } from "../support/example";
 import { GrafanaStandIn } from "../support/grafana-stand-in";
-import { request, RequestOptions } from "../support/http";
+import { listenOnLoopback, request, RequestOptions } from "../support/http";
 import { LokiStandIn } from "../support/loki-stand-in";
 import { createTestPki, TestPki, testPassword } from "../support/pki";
 import { freePort } from "../support/processes";
@@ -93,20 +93,7 @@ function retarget(yaml: string, targets: Record<string, string>, change: (doc: a
 
 const rewrite = (path: string, change: (text: string) => string) => writeFileSync(path, change(readFileSync(path, "utf8")));
 
-async function listen(handler: (req: import("node:http").IncomingMessage, body: string) => number): Promise<number> {
-  const p = await freePort();
-  const server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (d) => (body += d));
-    req.on("end", () => {
-      res.statusCode = handler(req, body);
-      res.end();
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(p, "127.0.0.1", r));
-  return p;
-}
+const listen = (handler: (req: IncomingMessage, body: string) => number) => listenOnLoopback(servers, handler);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "verify-"));

@@ -1,6 +1,7 @@
 // HTTP(S) requests for tests against TLS endpoints with the test CA, basic
 // auth and client certificates (global fetch cannot take a custom CA).
-import { request as httpRequest } from "node:http";
+import { createServer, IncomingMessage, request as httpRequest, Server } from "node:http";
+import { freePort } from "./processes";
 import { request as httpsRequest } from "node:https";
 
 export interface RequestOptions {
@@ -51,4 +52,23 @@ export async function statusOf(url: string, options: RequestOptions = {}): Promi
   } catch (e) {
     return (e as Error).message;
   }
+}
+
+/**
+ * A plain HTTP stand-in on 127.0.0.1 (a receiver, a push endpoint) answering each
+ * request with `handler`'s status; added to `servers`, which the test closes.
+ */
+export async function listenOnLoopback(servers: Server[], handler: (req: IncomingMessage, body: string) => number): Promise<number> {
+  const port = await freePort();
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (d) => (body += d));
+    req.on("end", () => {
+      res.statusCode = handler(req, body);
+      res.end();
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+  return port;
 }

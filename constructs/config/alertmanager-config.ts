@@ -77,11 +77,6 @@ export function receiverSecrets(receivers: readonly ReceiverConfig[]): string[] 
   ];
 }
 
-/**
- * Renders alertmanager.yml for Alertmanager 0.28+ (the deployed image): secrets
- * are read from files (`*_file`), Teams uses `msteamsv2_configs` (Workflows
- * webhooks; Microsoft retired the connectors `msteams_configs` targets).
- */
 /** Notification timings unless a deployment sets its own (docs/alert-latency.md explains the critical ones). */
 export const ALERTMANAGER_TIMINGS = {
   groupWaitSeconds: 30,
@@ -109,6 +104,11 @@ export function alertmanagerConfigProblems(cfg: Omit<AlertmanagerConfig, "secret
   return problems;
 }
 
+/**
+ * Renders alertmanager.yml for Alertmanager 0.28+ (the deployed image): secrets
+ * are read from files (`*_file`), Teams uses `msteamsv2_configs` (Workflows
+ * webhooks; Microsoft retired the connectors `msteams_configs` targets).
+ */
 export function renderAlertmanagerConfig(config: AlertmanagerConfig): string {
   const cfg = { ...ALERTMANAGER_TIMINGS, ...config };
   const severityRoutes = (["critical", "warning", "info"] as const).flatMap((severity) => {
