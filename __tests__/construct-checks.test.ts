@@ -64,3 +64,19 @@ describe("components check themselves", () => {
     );
   });
 });
+
+describe("components take an image override", () => {
+  it("runs the image given (a mirror), else the pinned default", () => {
+    const { stack, context } = host();
+    new Pushgateway(stack, "pushgateway", { ...context, access, image: "registry.home.arpa/prom/pushgateway:v1.11.4" });
+    const synth = JSON.parse(Testing.synth(stack));
+    expect(Object.values<{ name: string }>(synth.resource.docker_image).map((i) => i.name)).toContain("registry.home.arpa/prom/pushgateway:v1.11.4");
+  });
+
+  it("fails when an image is not pinned", () => {
+    const { stack, context } = host();
+    expect(() => new Pushgateway(stack, "pushgateway", { ...context, access, image: "prom/pushgateway:latest" })).toThrow(
+      `pi/pushgateway/service: image must be an image reference pinned by tag, such as ghcr.io/owner/name:1.2.3 (optionally @sha256:...), and not the floating tag 'latest', got "prom/pushgateway:latest"`,
+    );
+  });
+});

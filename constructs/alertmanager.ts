@@ -24,6 +24,8 @@ export interface AlertmanagerProps extends HostContext {
   readonly extraNetworks?: Network[];
   /** @default 256 */
   readonly memoryMb?: number;
+  /** The image to run, e.g. from a private registry or mirror (same software, pinned by tag). @default IMAGES.alertmanager (versions.ts) */
+  readonly image?: string;
   /** Host directory of the silences and notification log (inventory `hub.storage.alertmanager`). @default - a named volume */
   readonly dataHostPath?: string;
   /** Container name (replicas after the first: alertmanager-2, ...). @default "alertmanager" */
@@ -98,7 +100,7 @@ export class Alertmanager extends Construct {
         ];
     this.service = new DockerService(this, "service", {
       serviceName,
-      image: IMAGES.alertmanager,
+      image: props.image ?? IMAGES.alertmanager,
       network: props.network,
       extraNetworks: cluster ? undefined : props.extraNetworks,
       // A replica binds its host's address itself: no bridge, no published ports.

@@ -18,6 +18,8 @@ export interface BlackboxExporterProps extends HostContext {
   readonly access: WebAccess;
   /** @default 64 */
   readonly memoryMb?: number;
+  /** The image to run, e.g. from a private registry or mirror (same software, pinned by tag). @default IMAGES.blackboxExporter (versions.ts) */
+  readonly image?: string;
   /** Probe cameras (ICMP needs NET_RAW). The hub's exporter only checks its own certificate. @default true */
   readonly cameras?: boolean;
 }
@@ -43,7 +45,7 @@ export class BlackboxExporter extends Construct {
     const config = renderBlackboxConfig({ timeoutSeconds: this.probeTimeoutSeconds, cameraModules: cameras, caFile: trust?.client.tls?.caFile });
     this.service = new DockerService(this, "service", {
       serviceName: "blackbox-exporter",
-      image: IMAGES.blackboxExporter,
+      image: props.image ?? IMAGES.blackboxExporter,
       network: props.network,
       secrets: props.secrets,
       credentials: props.credentials,

@@ -9,7 +9,7 @@ import type { Credentials } from "./credentials";
 import { DockerHostRegistry } from "./docker-host-registry";
 import { SecretVariables } from "./secret-variables";
 import { IMAGES } from "../versions";
-import { hostPathProblem } from "./value-types";
+import { hostPathProblem, IMAGE_RULE, isPinnedImage } from "./value-types";
 import { PropProblems } from "./validation";
 
 /** A generated file: uploaded into the container and copied to rendered/<stack>/<service>/<name>. */
@@ -144,6 +144,7 @@ export class DockerService extends Construct {
     this.produceFiles = typeof files === "function" ? files : () => files;
 
     const problems = new PropProblems(this);
+    problems.require(isPinnedImage(props.image), "image", `${IMAGE_RULE}, and not the floating tag 'latest'`, props.image);
     const stackPaths = hostPathsOfStack.get(TerraformStack.of(this)) ?? new Map<string, string>();
     hostPathsOfStack.set(TerraformStack.of(this), stackPaths);
     (props.dataVolumes ?? []).forEach((v, i) => {

@@ -23,6 +23,8 @@ export interface GrafanaProps extends HostContext {
   readonly publish?: HostBinding;
   /** @default 512 */
   readonly memoryMb?: number;
+  /** The image to run, e.g. from a private registry or mirror (same software, pinned by tag). @default IMAGES.grafana (versions.ts) */
+  readonly image?: string;
   /** Host directory of Grafana's database (inventory `hub.storage.grafana`). @default - a named volume */
   readonly dataHostPath?: string;
 }
@@ -55,7 +57,7 @@ export class Grafana extends Construct {
 
     this.service = new DockerService(this, "service", {
       serviceName: "grafana",
-      image: IMAGES.grafana,
+      image: props.image ?? IMAGES.grafana,
       network: props.network,
       extraNetworks: props.extraNetworks,
       // The image's start script reads grafana.ini from here.

@@ -26,6 +26,8 @@ export interface LogAgentProps extends HostContext {
   readonly publish?: HostBinding;
   /** @default 128 */
   readonly memoryMb?: number;
+  /** The image to run, e.g. from a private registry or mirror (same software, pinned by tag). @default IMAGES.promtail or IMAGES.alloy (versions.ts), by kind */
+  readonly image?: string;
 }
 
 const AGENTS = {
@@ -60,7 +62,7 @@ export class LogAgent extends Construct {
     new PropProblems(this).require(props.logVolume === undefined || glob !== undefined, "logVolume", "needs config.edgeAgentLogGlob to say where the files are", "a volume").throwIfAny();
     this.service = new DockerService(this, "service", {
       serviceName: props.kind,
-      image: agent.image,
+      image: props.image ?? agent.image,
       network: props.network,
       secrets: props.secrets,
       credentials: props.credentials,

@@ -37,6 +37,8 @@ export interface LokiProps extends HostContext {
   readonly extraNetworks?: Network[];
   /** Per container. @default 1024 */
   readonly memoryMb?: number;
+  /** The image to run, e.g. from a private registry or mirror (same software, pinned by tag). @default IMAGES.loki (versions.ts) */
+  readonly image?: string;
   /** Host directory of chunks, index and compactor state (inventory `hub.storage.loki`). @default - a named volume */
   readonly dataHostPath?: string;
 }
@@ -122,7 +124,7 @@ export class Loki extends Construct {
       ({ target, serviceName }) =>
         new DockerService(this, target === "all" ? "service" : target, {
           serviceName,
-          image: IMAGES.loki,
+          image: props.image ?? IMAGES.loki,
           network: props.network,
           extraNetworks: props.extraNetworks,
           secrets: props.secrets,

@@ -17,6 +17,8 @@ export interface NodeExporterProps extends HostContext {
   readonly port?: number;
   /** @default 128 */
   readonly memoryMb?: number;
+  /** The image to run, e.g. from a private registry or mirror (same software, pinned by tag). @default IMAGES.nodeExporter (versions.ts) */
+  readonly image?: string;
 }
 
 /**
@@ -39,7 +41,7 @@ export class NodeExporter extends Construct {
     const web = webConfigFiles(CONFIG_DIR, props.access);
     this.service = new DockerService(this, "service", {
       serviceName: "node-exporter",
-      image: IMAGES.nodeExporter,
+      image: props.image ?? IMAGES.nodeExporter,
       network: props.network,
       secrets: props.secrets,
       credentials: props.credentials,

@@ -25,6 +25,8 @@ export interface PrometheusAgentProps extends HostContext {
   readonly walRetention?: string;
   /** @default 256 */
   readonly memoryMb?: number;
+  /** The image to run, e.g. from a private registry or mirror (same software, pinned by tag). @default IMAGES.prometheus (versions.ts) */
+  readonly image?: string;
   /** Host directory of the WAL (inventory `sites[].nodes[].storage.agentWal`). @default - a named volume */
   readonly walHostPath?: string;
 }
@@ -64,7 +66,7 @@ export class PrometheusAgent extends Construct {
     });
     this.service = new DockerService(this, "service", {
       serviceName: "prometheus-agent",
-      image: IMAGES.prometheus,
+      image: props.image ?? IMAGES.prometheus,
       network: props.network,
       secrets: props.secrets,
       credentials: props.credentials,

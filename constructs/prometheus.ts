@@ -57,6 +57,8 @@ export interface PrometheusProps extends HostContext {
   readonly publish?: HostBinding;
   /** @default 2048 */
   readonly memoryMb?: number;
+  /** The image to run, e.g. from a private registry or mirror (same software, pinned by tag). @default IMAGES.prometheus (versions.ts) */
+  readonly image?: string;
   /** Host directory of the TSDB volume (inventory `hub.storage.prometheus`). @default - a named volume */
   readonly dataHostPath?: string;
 }
@@ -107,7 +109,7 @@ export class Prometheus extends Construct {
     this.webFiles = web.files;
     this.service = new DockerService(this, "service", {
       serviceName: "prometheus",
-      image: IMAGES.prometheus,
+      image: props.image ?? IMAGES.prometheus,
       network: props.network,
       extraNetworks: props.extraNetworks,
       secrets: props.secrets,

@@ -17,6 +17,8 @@ export interface PushgatewayProps extends HostContext {
   readonly access: WebAccess;
   /** @default 128 */
   readonly memoryMb?: number;
+  /** The image to run, e.g. from a private registry or mirror (same software, pinned by tag). @default IMAGES.pushgateway (versions.ts) */
+  readonly image?: string;
   /** Host directory of the persistence file (inventory `hub.storage.pushgateway`). @default - a named volume */
   readonly dataHostPath?: string;
 }
@@ -36,7 +38,7 @@ export class Pushgateway extends Construct {
     const web = webConfigFiles(CONFIG_DIR, props.access);
     this.service = new DockerService(this, "service", {
       serviceName: "pushgateway",
-      image: IMAGES.pushgateway,
+      image: props.image ?? IMAGES.pushgateway,
       network: props.network,
       secrets: props.secrets,
       credentials: props.credentials,

@@ -24,6 +24,8 @@ export interface TlsGatewayProps extends HostContext {
   readonly extraNetworks?: Network[];
   /** @default 64 */
   readonly memoryMb?: number;
+  /** The image to run, e.g. from a private registry or mirror (same software, pinned by tag). @default IMAGES.nginxUnprivileged (versions.ts) */
+  readonly image?: string;
 }
 
 const CONFIG_DIR = "/etc/nginx/gateway";
@@ -63,7 +65,7 @@ export class TlsGateway extends Construct {
     });
     this.service = new DockerService(this, "service", {
       serviceName: props.serviceName,
-      image: IMAGES.nginxUnprivileged,
+      image: props.image ?? IMAGES.nginxUnprivileged,
       network: props.network,
       extraNetworks: props.extraNetworks,
       secrets: props.secrets,

@@ -78,3 +78,10 @@ export function hostPathProblem(value: string): string | undefined {
   if (value.endsWith("/") || value.includes("//") || value.split("/").includes(".")) return "must be written plainly: no trailing /, no // and no . segments";
   return undefined;
 }
+
+/** An image reference pinned by tag (optionally by digest too), never the floating `latest`. */
+export const IMAGE_PATTERN = /^[a-z0-9]+(?:[._/-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*:[\w][\w.-]{0,127}(?:@sha256:[a-f0-9]{64})?$/;
+export const IMAGE_RULE = "must be an image reference pinned by tag, such as ghcr.io/owner/name:1.2.3 (optionally @sha256:...)";
+export const isPinnedImageSyntax = (value: string) => IMAGE_PATTERN.test(value);
+export const isLatestTag = (value: string) => /:latest(?:@|$)/.test(value);
+export const isPinnedImage = (value: string) => isPinnedImageSyntax(value) && !isLatestTag(value);

@@ -12,7 +12,10 @@ import {
   DURATION_PATTERN,
   DURATION_RULE,
   durationMs,
+  IMAGE_PATTERN,
+  IMAGE_RULE,
   IPV4_RULE,
+  isLatestTag,
   isAddress,
   isBindAddress,
   hostPathProblem,
@@ -59,11 +62,8 @@ const port = z.number().int(PORT_RULE).min(1, PORT_RULE).max(65535, PORT_RULE);
 
 const image = z
   .string()
-  .regex(
-    /^[a-z0-9]+(?:[._/-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*:[\w][\w.-]{0,127}(?:@sha256:[a-f0-9]{64})?$/,
-    "must be an image reference pinned by tag, such as ghcr.io/owner/name:1.2.3 (optionally @sha256:...)",
-  )
-  .refine((value) => !/:latest(?:@|$)/.test(value), "must not use the floating tag 'latest'");
+  .regex(IMAGE_PATTERN, IMAGE_RULE)
+  .refine((value) => !isLatestTag(value), "must not use the floating tag 'latest'");
 
 const variableName = z
   .string()
