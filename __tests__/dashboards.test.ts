@@ -6,7 +6,10 @@ import { Dashboard } from "../.gen/providers/grafana/dashboard";
 import { DataSource } from "../.gen/providers/grafana/data-source";
 import { Folder } from "../.gen/providers/grafana/folder";
 import { GrafanaProvider } from "../.gen/providers/grafana/provider";
+import { resolveAlertSettings } from "../alert-rules/settings";
 import { DASHBOARDS } from "../dashboards";
+
+const SETTINGS = resolveAlertSettings();
 import { importDashboard, loadImportedDashboards } from "../dashboards/imported";
 import { dashboardJson } from "../dashboards/serialize";
 import { defineStacks } from "../stacks/app";
@@ -18,7 +21,7 @@ import { KNOWN_METRICS } from "./support/metric-catalog";
 
 const IMPORTED = join(ROOT, "dashboards", "imported");
 const imported = loadImportedDashboards(IMPORTED);
-const models = [...DASHBOARDS.map((d) => d.build().build() as unknown as Record<string, any>), ...imported.map((i) => i.model as Record<string, any>)];
+const models = [...DASHBOARDS.map((d) => d.build(SETTINGS).build() as unknown as Record<string, any>), ...imported.map((i) => i.model as Record<string, any>)];
 
 type Panel = { type: string; title?: string; description?: string; fieldConfig?: { defaults?: { unit?: string } }; targets?: { expr?: string; datasource?: { type?: string } }[]; panels?: Panel[] };
 const panelsOf = (model: Record<string, any>): Panel[] => (model.panels as Panel[]).flatMap((p) => [p, ...(p.panels ?? [])]).filter((p) => p.type !== "row");
@@ -87,8 +90,8 @@ describe("grafana stack", () => {
 });
 
 describe("dashboards", () => {
-  it.each(DASHBOARDS.map((d) => [d.build().build().uid, d]))("%s matches its snapshot", (_uid, d) => {
-    expect(JSON.parse(dashboardJson(d.build().build()))).toMatchSnapshot();
+  it.each(DASHBOARDS.map((d) => [d.build(SETTINGS).build().uid, d]))("%s matches its snapshot", (_uid, d) => {
+    expect(JSON.parse(dashboardJson(d.build(SETTINGS).build()))).toMatchSnapshot();
   });
 
   it("have fixed UIDs and the common tags", () => {
@@ -115,8 +118,8 @@ describe("dashboards", () => {
 
   it("serialise to the same JSON twice, without keys Grafana adds on save", () => {
     for (const { build } of DASHBOARDS) {
-      const first = dashboardJson(build().build());
-      expect(dashboardJson(build().build())).toBe(first);
+      const first = dashboardJson(build(SETTINGS).build());
+      expect(dashboardJson(build(SETTINGS).build())).toBe(first);
       const model = JSON.parse(first);
       expect(model.id).toBeUndefined();
       expect(model.version).toBeUndefined();

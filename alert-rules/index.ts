@@ -18,8 +18,9 @@ export * from "./stack-health";
 export * from "./types";
 
 /** Every rule file of the deployment: Prometheus rules (with their tests) and Loki ruler rules. */
-export function deploymentRules(inv: Inventory, settings: AlertSettings = {}): { prometheus: RuleFile[]; loki: LogRuleFile[] } {
-  const s = resolveAlertSettings(settings);
+/** The deployment's rules, with its settings (`alerting.settings`) and, for tests, `overrides` on top. */
+export function deploymentRules(inv: Inventory, overrides: AlertSettings = {}): { prometheus: RuleFile[]; loki: LogRuleFile[] } {
+  const s = resolveAlertSettings({ ...inv.alerting.settings, ...overrides });
   return {
     prometheus: [cameraRules(s), sensorRules(inv, s), edgeRules(inv, s), stackHealthRules(s)],
     loki: [logAlertRules(s)],

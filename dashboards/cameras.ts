@@ -1,15 +1,19 @@
 // Cameras: which are online (probe and camera hub view), how fast they answer,
 // and the camera hub's own health.
 import { DashboardBuilder, RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
+import type { ResolvedAlertSettings } from "../alert-rules/settings";
 import { dashboard, labelVariable, promQuery, stat, stateTimeline, timeseries, UP_DOWN } from "./common";
 
 export const CAMERAS_UID = "home-cameras";
 
-export function camerasDashboard(): DashboardBuilder {
-  const sel = 'job="camera-probe", site=~"$site", camera=~"$camera"';
+/** The rules' settings give the selectors, so a panel shows what CameraOffline alerts on. */
+export function camerasDashboard(s: ResolvedAlertSettings): DashboardBuilder {
+  const probes = s.cameraProbeSelector;
+  const sel = `${probes}, site=~"$site", camera=~"$camera"`;
+  const hub = s.cameraHubOnlineMetric;
   return dashboard(CAMERAS_UID, "Cameras", "Camera reachability from each edge node's probes and from the camera hub.")
-    .withVariable(labelVariable("site", "site", 'probe_success{job="camera-probe"}'))
-    .withVariable(labelVariable("camera", "camera", 'probe_success{job="camera-probe", site=~"$site"}'))
+    .withVariable(labelVariable("site", "site", `probe_success{${probes}}`))
+    .withVariable(labelVariable("camera", "camera", `probe_success{${probes}, site=~"$site"}`))
     .withRow(new RowBuilder("Online state"))
     .withPanel(
       stat(
@@ -39,9 +43,9 @@ export function camerasDashboard(): DashboardBuilder {
     .withRow(new RowBuilder("Camera hub"))
     .withPanel(
       stateTimeline(
-        { title: "Camera hub view per camera", description: "1 when tapo-camera-mcp reaches the camera (tapo_camera_online).", unit: "none" },
+        { title: "Camera hub view per camera", description: `1 when tapo-camera-mcp reaches the camera (${hub}).`, unit: "none" },
         UP_DOWN,
-        promQuery('max by (site, camera) (tapo_camera_online{site=~"$site", camera=~"$camera"})', "{{site}} / {{camera}}"),
+        promQuery(`max by (site, camera) (${hub}{site=~"$site", camera=~"$camera"})`, "{{site}} / {{camera}}"),
       ),
     )
     .withPanel(

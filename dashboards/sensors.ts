@@ -1,14 +1,16 @@
 // Sensors: how old each sensor's last update is, which are stale, and their values.
 import { DashboardBuilder, RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
+import type { ResolvedAlertSettings } from "../alert-rules/settings";
 import { dashboard, labelVariable, promQuery, stat, table, timeseries } from "./common";
 
 export const SENSORS_UID = "home-sensors";
 
-export function sensorsDashboard(): DashboardBuilder {
+export function sensorsDashboard(s: ResolvedAlertSettings): DashboardBuilder {
   const sel = 'site=~"$site", node=~"$node"';
+  const lastUpdate = s.sensorLastUpdateMetric;
   return dashboard(SENSORS_UID, "Sensors", "Sensor freshness and readings from the edge agents and the cloud connectors.")
-    .withVariable(labelVariable("site", "site", "sensor_last_update_timestamp_seconds"))
-    .withVariable(labelVariable("node", "node", 'sensor_last_update_timestamp_seconds{site=~"$site"}'))
+    .withVariable(labelVariable("site", "site", lastUpdate))
+    .withVariable(labelVariable("node", "node", `${lastUpdate}{site=~"$site"}`))
     .withRow(new RowBuilder("Freshness"))
     .withPanel(
       stat(
@@ -19,7 +21,7 @@ export function sensorsDashboard(): DashboardBuilder {
     .withPanel(
       table(
         { title: "Last update age per sensor", description: "Seconds since each sensor last reported, per the edge agent.", unit: "s" },
-        promQuery(`max by (site, node, sensor) (time() - sensor_last_update_timestamp_seconds{${sel}})`, "{{site}} / {{sensor}}"),
+        promQuery(`max by (site, node, sensor) (time() - ${lastUpdate}{${sel}})`, "{{site}} / {{sensor}}"),
       ),
     )
     .withPanel(

@@ -1,11 +1,14 @@
 // The monitoring stack itself: targets, rule evaluation, notifications, disks
 // and remote write from push sites.
 import { DashboardBuilder, RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
+import type { ResolvedAlertSettings } from "../alert-rules/settings";
 import { dashboard, labelVariable, promQuery, stat, stateTimeline, timeseries, UP_DOWN } from "./common";
 
 export const STACK_HEALTH_UID = "home-stack-health";
 
-export function stackHealthDashboard(): DashboardBuilder {
+export function stackHealthDashboard(s: ResolvedAlertSettings): DashboardBuilder {
+  // The filesystems the disk alerts leave out, left out here too.
+  const fs = `fstype!~"${s.ignoredFilesystems}"`;
   return dashboard(STACK_HEALTH_UID, "Stack health", "Is the monitoring stack itself working: targets, rules, notifications, disks, remote write.")
     .withVariable(labelVariable("site", "site", "up"))
     .withRow(new RowBuilder("Targets"))
@@ -42,7 +45,7 @@ export function stackHealthDashboard(): DashboardBuilder {
       timeseries(
         { title: "Free disk space", description: "Free space per filesystem on the hub and the nodes (tmpfs and overlays left out).", unit: "percentunit" },
         promQuery(
-          'min by (site, node, mountpoint) (node_filesystem_avail_bytes{fstype!~"tmpfs|overlay|squashfs|devtmpfs", site=~"$site"} / node_filesystem_size_bytes{fstype!~"tmpfs|overlay|squashfs|devtmpfs", site=~"$site"})',
+          `min by (site, node, mountpoint) (node_filesystem_avail_bytes{${fs}, site=~"$site"} / node_filesystem_size_bytes{${fs}, site=~"$site"})`,
           "{{site}} / {{node}} {{mountpoint}}",
         ),
       ),

@@ -543,7 +543,41 @@ const receiver = z.discriminatedUnion("type", [
   }),
 ]);
 
+const metricName = z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]{0,199}$/, "must be a Prometheus metric name (letters, digits, _ and :)");
+/** Label matchers such as job="camera-probe": quoted plain values only, so a setting cannot add PromQL of its own. */
+const labelMatchers = z
+  .string()
+  .regex(/^[a-zA-Z_][a-zA-Z0-9_]*(?:=|!=|=~|!~)"[A-Za-z0-9 _.:/|*+?()^$-]*"(?:, ?[a-zA-Z_][a-zA-Z0-9_]*(?:=|!=|=~|!~)"[A-Za-z0-9 _.:/|*+?()^$-]*")*$/, 'must be PromQL label matchers such as job="camera-probe" (quoted values of letters, digits and regex characters)');
+
+/** The alert rules' thresholds, windows, selectors and metric names (alert-rules/settings.ts); dashboards use the same. */
+const alertSettings = z
+  .strictObject({
+    cameraProbeSelector: labelMatchers.optional().describe('selector of the blackbox camera probes (default job="camera-probe")'),
+    cameraOfflineFor: duration.optional().describe("how long a camera probe must fail before CameraOffline (default 30s)"),
+    cameraEvaluationSeconds: count(1, 3600).optional().describe("evaluation interval of the camera rules (default 15)"),
+    cameraHubOnlineMetric: metricName.optional().describe("camera hub gauge, 1 when it reaches a camera (default tapo_camera_online)"),
+    cameraHubOfflineFor: duration.optional().describe("default 2m"),
+    sensorLastUpdateMetric: metricName.optional().describe("edge agent gauge: Unix time of a sensor's last update (default sensor_last_update_timestamp_seconds)"),
+    nodeDownFor: duration.optional().describe("default 2m"),
+    nodeSilentLookback: duration.optional().describe("default 1h"),
+    remoteWriteLagSeconds: count(1, 86400).optional().describe("default 120"),
+    remoteWriteBehindFor: duration.optional().describe("default 10m"),
+    diskFreeRatio: z.number().gt(0, "must be between 0 and 1").lt(1, "must be between 0 and 1").optional().describe("free-space fraction below which a filesystem alerts (default 0.1)"),
+    diskFullPredictionHours: count(1, 8760).optional().describe("default 24"),
+    ignoredFilesystems: z
+      .string()
+      .regex(/^[a-z0-9_.]+(?:\|[a-z0-9_.]+)*$/, "must be filesystem types joined by |, such as tmpfs|overlay")
+      .optional()
+      .describe("filesystems left out of disk alerts and panels (default tmpfs|overlay|squashfs|devtmpfs)"),
+    targetDownFor: duration.optional().describe("default 5m"),
+    failureWindow: duration.optional().describe("window over which rule, notification and ingestion failures count (default 10m)"),
+    criticalLogWindow: duration.optional().describe("default 5m"),
+    certificateExpiryDays: count(1, 365).optional().describe("days of validity left below which a certificate alerts (default 21)"),
+  })
+  .describe("overrides of the alert rules' settings; every field has a default");
+
 const alerting = z.strictObject({
+  settings: alertSettings.optional(),
   receivers: z.array(receiver).min(1, "at least one receiver is needed"),
   routes: z
     .strictObject({

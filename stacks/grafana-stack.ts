@@ -7,6 +7,7 @@ import { GrafanaProvider } from "../.gen/providers/grafana/provider";
 import type { Credentials } from "../constructs/credentials";
 import { SecretVariables } from "../constructs/secret-variables";
 import { PORTS } from "../constructs/ports";
+import { resolveAlertSettings } from "../alert-rules/settings";
 import { DASHBOARDS, DATASOURCE_UIDS } from "../dashboards";
 import { ImportedDashboard } from "../dashboards/imported";
 import { dashboardJson } from "../dashboards/serialize";
@@ -120,8 +121,10 @@ export class GrafanaStack extends TerraformStack {
     ) as Record<keyof typeof FOLDERS, Folder>;
 
     const dashboards = new Construct(this, "dashboards");
+    // The same settings as the rules, so a panel shows what its alert watches.
+    const settings = resolveAlertSettings(props.inventory.alerting.settings);
     for (const { folder: key, build } of DASHBOARDS) {
-      const model = build().build();
+      const model = build(settings).build();
       new Dashboard(dashboards, model.uid!, { folder: folder[key].uid, configJson: dashboardJson(model), overwrite: true });
     }
     for (const imported of props.imported) {

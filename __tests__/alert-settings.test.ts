@@ -1,0 +1,45 @@
+// The alert rules' settings (alert-rules/settings.ts) come from one object,
+// overridable from the inventory (alerting.settings); rules and dashboards read
+// the same values, so a panel shows what its alert watches.
+import { parse } from "yaml";
+import { deploymentRules, renderRuleGroups } from "../alert-rules";
+import { resolveAlertSettings } from "../alert-rules/settings";
+import { camerasDashboard } from "../dashboards/cameras";
+import { stackHealthDashboard } from "../dashboards/stack-health";
+import { dashboardJson } from "../dashboards/serialize";
+import { exampleDocument, inventoryFrom } from "./support/example";
+import { InventoryError } from "../inventory/load";
+
+const withSettings = (settings: Record<string, unknown>) => {
+  const doc = exampleDocument();
+  doc.alerting.settings = settings;
+  return inventoryFrom(doc, "sites.yaml");
+};
+
+describe("alert settings from the inventory", () => {
+  it("change the rules and the panels alike", () => {
+    const inventory = withSettings({ cameraOfflineFor: "1m", ignoredFilesystems: "tmpfs|nfs", cameraProbeSelector: 'job="doorbells"' });
+    const cameras = deploymentRules(inventory).prometheus.find((f) => f.fileName === "cameras.yml")!;
+    const offline = parse(renderRuleGroups(cameras.groups, "https://x/R.md")).groups[0].rules.find((r: { alert: string }) => r.alert === "CameraOffline");
+    expect(offline).toMatchObject({ expr: 'probe_success{job="doorbells"} == 0', for: "1m" });
+    const settings = resolveAlertSettings(inventory.alerting.settings);
+    expect(dashboardJson(camerasDashboard(settings).build())).toContain('probe_success{job=\\"doorbells\\"');
+    expect(dashboardJson(stackHealthDashboard(settings).build())).toContain('fstype!~\\"tmpfs|nfs\\"');
+    const disk = deploymentRules(inventory).prometheus.flatMap((f) => f.groups.flatMap((g) => g.rules)).filter((r) => r.expr.includes("fstype"));
+    expect(disk.length).toBeGreaterThan(0);
+    for (const rule of disk) expect(rule.expr).toContain('fstype!~"tmpfs|nfs"');
+  });
+
+  it("fails when a selector would add PromQL of its own", () => {
+    expect(() => withSettings({ cameraProbeSelector: 'job="x"} or vector(1) or up{job="y' })).toThrow(InventoryError);
+    try {
+      withSettings({ cameraProbeSelector: 'job="x"} or vector(1) or up{job="y', diskFreeRatio: 2, ignoredFilesystems: 'tmpfs"}' });
+    } catch (err) {
+      expect((err as InventoryError).problems).toEqual([
+        expect.stringMatching(/alerting\.settings\.cameraProbeSelector: must be PromQL label matchers such as job="camera-probe"/),
+        expect.stringMatching(/alerting\.settings\.diskFreeRatio: must be between 0 and 1, got 2$/),
+        expect.stringMatching(/alerting\.settings\.ignoredFilesystems: must be filesystem types joined by \|, such as tmpfs\|overlay/),
+      ]);
+    }
+  });
+});
