@@ -8,6 +8,7 @@ import { DockerService } from "./docker-service";
 import { PORTS } from "./ports";
 import { webConfigFiles } from "./web-access";
 import { PropProblems } from "./validation";
+import { webConfigHealthcheck } from "./healthchecks";
 
 export interface AlertmanagerProps extends HostContext {
   /** Receivers, routes, inhibitions and maintenance windows (secrets directory is set here). */
@@ -64,9 +65,8 @@ export class Alertmanager extends Construct {
         // Basic auth on every path: reading alerts, and creating silences.
         web.flag,
       ],
-      // /-/healthy needs credentials; Prometheus scrapes Alertmanager and the
-      // heartbeat receiver notices when notifications stop.
-      healthcheck: null,
+      // /-/healthy needs credentials: the check wants the 401 (healthchecks.ts).
+      healthcheck: webConfigHealthcheck(props.access.tlsHost, `127.0.0.1:${PORTS.alertmanager}`, "/-/healthy"),
       dataVolumes: [{ name: "data", containerPath: "/alertmanager" }],
       readOnlyRootfs: true,
       configDir: CONFIG_DIR,

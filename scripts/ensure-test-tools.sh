@@ -3,8 +3,11 @@
 # amtool on the rendered configs, and (__tests__/e2e, `npm run preview`) Prometheus,
 # Alertmanager, node_exporter, blackbox_exporter and the pushgateway as processes on
 # 127.0.0.1; __tests__/security.test.ts adds nginx (the TLS gateway) and openssl
-# (test certificates). This installs whichever are missing when run as root, or
-# says how to install them.
+# (test certificates). The Docker tier (__tests__/real/docker) starts its own
+# dockerd (Debian's docker.io, with containerd and runc) in network namespaces
+# (iproute2's ip, util-linux's nsenter) behind iptables rules, and builds its
+# images from .debs (apt-get download, dpkg-deb, tar). This installs whichever are
+# missing when run as root, or says how to install them.
 set -euo pipefail
 
 # command -> Debian package that provides it
@@ -18,6 +21,12 @@ declare -A PACKAGE_OF=(
   [prometheus-pushgateway]=prometheus-pushgateway
   [nginx]=nginx
   [openssl]=openssl
+  [dockerd]=docker.io
+  [iptables]=iptables
+  [ip]=iproute2
+  [nsenter]=util-linux
+  [dpkg-deb]=dpkg
+  [tar]=tar
 )
 
 missing=()
