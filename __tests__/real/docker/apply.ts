@@ -371,9 +371,10 @@ export class StackApplier {
       const state = info.State;
       if (state.Running || !mustRun) return state;
       if (Date.parse(state.FinishedAt) > created) {
+        const logs = (await this.api.logs(id, 10)).trim();
         await this.removeContainer(id, 0, false);
         this.state.delete(address);
-        this.fail(address, name, `container exited immediately (logs: ${""})`);
+        this.fail(address, name, `container exited immediately (logs: ${logs})`);
       }
       if (Date.now() > deadline) {
         await this.removeContainer(id, 0, false);

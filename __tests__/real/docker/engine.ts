@@ -134,7 +134,9 @@ export class DockerHost {
   readonly bip: string;
   readonly pool: string;
   private daemonOutput = "";
+  /** dockerd's PID, and its containerd's. */
   pid?: number;
+  containerdPid?: number;
 
   constructor(
     readonly lan: TestLan,
@@ -168,6 +170,36 @@ export class DockerHost {
     inNs(["link", "set", "lan0", "up"]);
     inNs(["link", "set", "lo", "up"]);
 
+    // Its own containerd: dockerd would otherwise use a system containerd it finds
+    // running (/run/containerd), shared with the other engines and the machine's.
+    const containerdSocket = join(this.dir, "exec", "containerd.sock");
+    const containerdConfig = join(this.dir, "containerd.toml");
+    writeFileSync(
+      containerdConfig,
+      [
+        "version = 2",
+        `root = ${JSON.stringify(join(this.dir, "data", "containerd"))}`,
+        `state = ${JSON.stringify(join(this.dir, "exec", "containerd"))}`,
+        'disabled_plugins = ["io.containerd.grpc.v1.cri"]',
+        "[grpc]",
+        `  address = ${JSON.stringify(containerdSocket)}`,
+        "[ttrpc]",
+        `  address = ${JSON.stringify(`${containerdSocket}.ttrpc`)}`,
+        "[debug]",
+        '  address = ""',
+        "",
+      ].join("\n"),
+    );
+    mkdirSync(join(this.dir, "exec"), { recursive: true });
+    const containerd = spawn("nsenter", [`--net=/run/netns/${this.netns}`, "--", "containerd", `--config=${containerdConfig}`, "--log-level=warn"], { stdio: ["ignore", "pipe", "pipe"] });
+    this.containerdPid = containerd.pid;
+    containerd.stdout?.on("data", (d) => (this.daemonOutput += d));
+    containerd.stderr?.on("data", (d) => (this.daemonOutput += d));
+    for (const deadline = Date.now() + 30_000; !existsSync(containerdSocket); await sleep(100)) {
+      if (containerd.exitCode !== null) throw new Error(`containerd for ${this.name} exited: ${this.daemonOutput}`);
+      if (Date.now() > deadline) throw new Error(`containerd for ${this.name} did not start within 30 s: ${this.daemonOutput}`);
+    }
+
     const config = join(this.dir, "daemon.json");
     writeFileSync(config, "{}\n");
     const args = [
@@ -177,6 +209,7 @@ export class DockerHost {
       `--config-file=${config}`,
       `--data-root=${join(this.dir, "data")}`,
       `--exec-root=${join(this.dir, "exec")}`,
+      `--containerd=${containerdSocket}`,
       `--pidfile=${join(this.dir, "docker.pid")}`,
       `--host=unix://${this.api.socketPath}`,
       `--bip=${this.bip}`,
@@ -241,6 +274,7 @@ export class DockerHost {
       }
     }
     if (this.pid !== undefined) await killPid(this.pid, 20_000);
+    if (this.containerdPid !== undefined) await killPid(this.containerdPid, 10_000);
   }
 
   /** Peak memory of a container's cgroup in bytes (cgroup v1 max_usage, v2 memory.peak), or undefined. */
@@ -288,7 +322,9 @@ export class TestLan {
     const lan = new TestLan(`${PREFIX}${randomBytes(3).toString("hex")}`, `198.18.${third}`);
     mkdirSync(lan.dir, { recursive: true });
     writeFileSync(join(lan.dir, "owner.pid"), `${process.pid}\n`);
+    // dockerd makes /run/docker/plugins (plugin discovery) whatever its exec root.
     lan.createdRunDocker = !existsSync("/run/docker");
+    if (lan.createdRunDocker) writeFileSync(join(lan.dir, "created-run-docker"), "");
     run("ip", ["link", "add", lan.bridge, "type", "bridge"]);
     run("ip", ["addr", "add", `${lan.runnerAddress}/24`, "dev", lan.bridge]);
     run("ip", ["link", "set", lan.bridge, "up"]);
@@ -335,6 +371,7 @@ export class TestLan {
     if (existsSync(this.dir)) found.push(this.dir);
     for (const host of this.hosts) {
       if (host.pid !== undefined && alive(host.pid)) found.push(`dockerd ${host.pid}`);
+      if (host.containerdPid !== undefined && alive(host.containerdPid)) found.push(`containerd ${host.containerdPid}`);
       if (cgroupDirs(host.cgroupParent).length > 0) found.push(`cgroup ${host.cgroupParent}`);
     }
     return found;
@@ -369,8 +406,13 @@ async function sweepStaleRuns(): Promise<void> {
       const link = /^\d+: ([^:@]+)/.exec(line)?.[1];
       if (link?.startsWith(id)) tryRun("ip", ["link", "del", link]);
     }
+    const madeRunDocker = existsSync(join(dir, "created-run-docker"));
     unmountBelow(dir);
     rmSync(dir, { recursive: true, force: true });
+    if (madeRunDocker && !readdirSync(tmpdir()).some((d) => d.startsWith(`${PREFIX}-run-`))) {
+      tryRun("rmdir", ["/run/docker/plugins"]);
+      tryRun("rmdir", ["/run/docker"]);
+    }
   }
 }
 
