@@ -41,13 +41,17 @@ describe("hub stack", () => {
     expect(json).toHaveResourceWithProperties(Network, { name: "observability" });
     const names = services(parsed).map((c) => c.name).sort();
     expect(names).toEqual(["alertmanager", "blackbox-exporter", "grafana", "loki", "loki-gateway", "nest", "node-exporter", "petcube", "prometheus", "promtail", "pushgateway", "ring", "tapo-camera-mcp"]);
-    // Docker can probe these without credentials; the rest need them (or are the
-    // operator's images, or distroless), and Prometheus's scrape watches them instead.
-    const probed = ["grafana", "loki-gateway", "promtail", "tapo-camera-mcp"];
+    // Every service has a healthcheck the apply waits for, except the connectors
+    // (the operator's images: their own HEALTHCHECK applies). Checks behind a web
+    // config carry no credential: they want the 401.
+    const unprobed = ["nest", "petcube", "ring"];
     for (const c of services(parsed)) {
       expect({ name: c.name, restart: c.restart, logDriver: c.log_driver, hasMemory: c.memory > 0 }).toEqual({ name: c.name, restart: "unless-stopped", logDriver: "json-file", hasMemory: true });
       expect(c.log_opts).toEqual({ "max-size": "10m", "max-file": "5" });
-      expect({ name: c.name, probed: c.healthcheck?.test[0] === "CMD" }).toEqual({ name: c.name, probed: probed.includes(c.name) });
+      const probed = !unprobed.includes(c.name);
+      expect({ name: c.name, probed: c.healthcheck?.test[0] === "CMD", wait: c.wait ?? false }).toEqual({ name: c.name, probed, wait: probed });
+      if (probed) expect({ name: c.name, waitTimeout: c.wait_timeout, grace: c.destroy_grace_seconds }).toEqual({ name: c.name, waitTimeout: 60, grace: c.stop_timeout });
+      expect({ name: c.name, secretInCheck: /password|Authorization|credentials/i.test(JSON.stringify(c.healthcheck ?? {})) }).toEqual({ name: c.name, secretInCheck: false });
     }
   });
 
@@ -88,7 +92,8 @@ describe("hub stack", () => {
     expect(loki.ports ?? []).toEqual([]);
     expect(loki.networks_advanced).toHaveLength(1);
     const internal = Object.values(parsed.resource.docker_network).find((n) => n.name === "observability-loki");
-    expect(internal).toMatchObject({ internal: true });
+    // No IPv4 address on the host bridge: the host does not answer on Loki's network (Docker tier checks it).
+    expect(internal).toMatchObject({ internal: true, options: { "com.docker.network.bridge.inhibit_ipv4": "true" } });
     expect(loki.networks_advanced[0].name).toContain("loki-network");
     const gateway = container(parsed, "loki-gateway");
     expect(gateway.ports).toEqual([{ internal: 3100, external: 3100, ip: "192.168.1.10", protocol: "tcp" }]);

@@ -10,6 +10,7 @@ import { DockerService } from "./docker-service";
 import { PORTS } from "./ports";
 import { webConfigFiles } from "./web-access";
 import { PropProblems } from "./validation";
+import { webConfigHealthcheck } from "./healthchecks";
 
 export interface AlertmanagerProps extends HostContext {
   /** Receivers, routes, inhibitions and maintenance windows (secrets directory is set here). */
@@ -120,9 +121,8 @@ export class Alertmanager extends Construct {
         // are both webhooks): `npm run verify` and its fire drill read them.
         RECEIVER_NAME_IN_METRICS,
       ],
-      // /-/healthy needs credentials; Prometheus scrapes Alertmanager and the
-      // heartbeat receiver notices when notifications stop.
-      healthcheck: null,
+      // /-/healthy needs credentials: the check wants the 401 (healthchecks.ts).
+      healthcheck: webConfigHealthcheck(props.access.tlsHost, `127.0.0.1:${PORTS.alertmanager}`, "/-/healthy"),
       dataVolumes: [{ name: "data", containerPath: "/alertmanager", hostPath: props.dataHostPath }],
       readOnlyRootfs: true,
       configDir: CONFIG_DIR,

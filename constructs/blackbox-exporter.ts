@@ -5,6 +5,7 @@ import { HostBinding, HostContext, publishedPorts, WebAccess } from "./common-pr
 import { DockerService } from "./docker-service";
 import { PORTS } from "./ports";
 import { PropProblems } from "./validation";
+import { webConfigHealthcheck } from "./healthchecks";
 import { clientFiles, webConfigFiles } from "./web-access";
 
 const CONFIG_DIR = "/etc/blackbox_exporter";
@@ -51,8 +52,8 @@ export class BlackboxExporter extends Construct {
       credentials: props.credentials,
       memoryMb,
       command: [`--config.file=${CONFIG_DIR}/blackbox.yml`, `--web.listen-address=:${PORTS.blackboxExporter}`, web.flag],
-      // /-/healthy needs credentials; the scrape's `up` watches it.
-      healthcheck: null,
+      // /-/healthy needs credentials: the check wants the 401 (healthchecks.ts).
+      healthcheck: webConfigHealthcheck(props.access.tlsHost, `127.0.0.1:${PORTS.blackboxExporter}`, "/-/healthy"),
       ports: publishedPorts(props.publish, PORTS.blackboxExporter),
       // ICMP probes open raw sockets; nothing else is kept.
       capabilities: cameras ? ["NET_RAW"] : [],

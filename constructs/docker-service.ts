@@ -78,9 +78,9 @@ export interface DockerServiceProps {
   /** Generated passwords and certificates, for `${password.*}`/`${bcrypt.*}`/`${tls.*}` placeholders. */
   readonly credentials: Credentials;
   /**
-   * Command run inside the container that exits 0 when the service is healthy.
-   * `null` only for images with no shell or HTTP client (distroless): say in a
-   * comment what watches the service instead.
+   * Command run inside the container that exits 0 when the service is healthy;
+   * the apply waits for it (`wait`). `null` only for the operator's own images,
+   * whose contents are unknown: say in a comment what watches the service instead.
    */
   readonly healthcheck: string[] | null;
   readonly memoryMb: number;
@@ -120,6 +120,8 @@ export interface DockerServiceProps {
   readonly capabilities?: string[];
   /** Seconds Docker waits after SIGTERM before killing (Prometheus and Loki flush on shutdown). @default 30 */
   readonly stopTimeoutSeconds?: number;
+  /** With a healthcheck, how long an apply waits for the container to be healthy before it fails. @default 60 */
+  readonly healthyWithinSeconds?: number;
 }
 
 const LOADER_IMAGE_ID = "config-loader-image";
@@ -198,7 +200,15 @@ export class DockerService extends Construct {
       stopTimeout: props.stopTimeoutSeconds ?? 30,
       logDriver: "json-file",
       logOpts: { "max-size": "10m", "max-file": "5" },
-      healthcheck: props.healthcheck ? { test: ["CMD", ...props.healthcheck], interval: "30s", timeout: "5s", retries: 3, startPeriod: "60s" } : undefined,
+      // start_interval applies on Engine 25+ (API 1.44); older engines check every interval from the start.
+      healthcheck: props.healthcheck ? { test: ["CMD", ...props.healthcheck], interval: "10s", timeout: "5s", retries: 3, startPeriod: "60s", startInterval: "2s" } : undefined,
+      // The apply waits for the healthcheck: a crash-looping service (restarting counts as
+      // running for must_run) fails it, naming the container, instead of passing.
+      wait: props.healthcheck ? true : undefined,
+      waitTimeout: props.healthcheck ? (props.healthyWithinSeconds ?? 60) : undefined,
+      // The provider stops a replaced container with destroy_grace_seconds (0 when unset:
+      // SIGKILL right after SIGTERM), not stop_timeout: give it the same grace.
+      destroyGraceSeconds: props.stopTimeoutSeconds ?? 30,
       networkMode: props.networkMode,
       pidMode: props.pidMode,
       networksAdvanced:

@@ -131,9 +131,9 @@ export class Loki extends Construct {
           credentials: props.credentials,
           memoryMb,
           command: [`-config.file=${CONFIG_DIR}/loki.yaml`, ...(target === "all" ? [] : [`-target=${target}`])],
-          // The image is distroless (no shell, no HTTP client), so Docker cannot probe
-          // it; Prometheus scrapes Loki and PrometheusTargetDown fires if it stops.
-          healthcheck: null,
+          // Distroless (no shell, no HTTP client): the binary checks itself (`-health`,
+          // grafana/loki#20313, in 3.7), GET /ready on loopback.
+          healthcheck: ["/usr/bin/loki", "-health", `-health.url=http://127.0.0.1:${PORTS.loki}/ready`],
           // A host directory holds the single binary's data; the scalable targets keep theirs in the bucket.
           dataVolumes: [{ name: "data", containerPath: "/loki", hostPath: target === "all" ? props.dataHostPath : undefined }],
           readOnlyRootfs: true,

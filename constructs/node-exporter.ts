@@ -4,6 +4,7 @@ import { HostContext, WebAccess } from "./common-props";
 import { DockerService } from "./docker-service";
 import { PORTS } from "./ports";
 import { PropProblems } from "./validation";
+import { webConfigHealthcheck } from "./healthchecks";
 import { webConfigFiles } from "./web-access";
 
 const CONFIG_DIR = "/etc/node-exporter";
@@ -50,8 +51,8 @@ export class NodeExporter extends Construct {
       hostListeners: [{ address: props.listenAddress, port: this.port }],
       pidMode: "host",
       command: ["--path.rootfs=/host", `--web.listen-address=${this.address}`, web.flag],
-      // /metrics needs credentials; the scrape's `up` (PrometheusTargetDown, EdgeNodeDown) watches it.
-      healthcheck: null,
+      // Host network: it listens on the host's address only. Credentials needed: the check wants the 401.
+      healthcheck: webConfigHealthcheck(props.access.tlsHost, this.address, "/metrics"),
       hostMounts: [{ hostPath: "/", containerPath: "/host" }],
       readOnlyRootfs: true,
       configDir: CONFIG_DIR,

@@ -6,6 +6,7 @@ import { DockerService } from "./docker-service";
 import { PORTS } from "./ports";
 import { clientFiles, webConfigFiles } from "./web-access";
 import { PropProblems } from "./validation";
+import { webConfigHealthcheck } from "./healthchecks";
 
 export interface PrometheusAgentProps extends HostContext {
   /** The hub's remote-write endpoint, e.g. https://hub:9090/api/v1/write */
@@ -81,8 +82,8 @@ export class PrometheusAgent extends Construct {
         `--web.listen-address=${listen}`,
         web.flag,
       ],
-      // /-/ready needs credentials; the hub's EdgeNodeSilent fires when samples stop.
-      healthcheck: null,
+      // Host network, on 127.0.0.1. Credentials needed: the check wants the 401 (healthchecks.ts).
+      healthcheck: webConfigHealthcheck(props.access.tlsHost, listen, "/-/healthy"),
       dataVolumes: [{ name: "wal", containerPath: "/prometheus", hostPath: props.walHostPath }],
       readOnlyRootfs: true,
       configDir: configDir,

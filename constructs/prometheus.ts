@@ -8,6 +8,7 @@ import { DockerService, ServiceFile } from "./docker-service";
 import { PORTS } from "./ports";
 import { ClientIdentity, clientFiles, webConfigFiles } from "./web-access";
 import { PropProblems } from "./validation";
+import { webConfigHealthcheck } from "./healthchecks";
 
 export interface RuleFileContent {
   /** File name under rules/. */
@@ -126,9 +127,8 @@ export class Prometheus extends Construct {
         // /-/reload is not needed and /-/quit stays closed) and no admin API.
         ...(this.acceptRemoteWrite ? ["--web.enable-remote-write-receiver"] : []),
       ],
-      // Every path, /-/healthy included, needs credentials: Docker cannot probe it
-      // without them. The Watchdog heartbeat stops when Prometheus does.
-      healthcheck: null,
+      // Every path needs credentials: the check wants the 401 (healthchecks.ts).
+      healthcheck: webConfigHealthcheck(props.access.tlsHost, `127.0.0.1:${PORTS.prometheus}`, "/-/healthy"),
       dataVolumes: [{ name: "data", containerPath: "/prometheus", hostPath: props.dataHostPath }],
       readOnlyRootfs: true,
       configDir: CONFIG_DIR,

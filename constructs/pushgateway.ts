@@ -4,6 +4,7 @@ import { HostBinding, HostContext, publishedPorts, WebAccess } from "./common-pr
 import { DockerService } from "./docker-service";
 import { PORTS } from "./ports";
 import { PropProblems } from "./validation";
+import { webConfigHealthcheck } from "./healthchecks";
 import { webConfigFiles } from "./web-access";
 
 const CONFIG_DIR = "/etc/pushgateway";
@@ -51,8 +52,8 @@ export class Pushgateway extends Construct {
         // Pushing (and deleting) groups needs credentials: nothing else can fake "sensor ok".
         web.flag,
       ],
-      // /-/healthy needs credentials; Prometheus scrapes the pushgateway (PrometheusTargetDown).
-      healthcheck: null,
+      // /-/healthy needs credentials: the check wants the 401 (healthchecks.ts).
+      healthcheck: webConfigHealthcheck(props.access.tlsHost, `127.0.0.1:${PORTS.pushgateway}`, "/-/healthy"),
       dataVolumes: [{ name: "data", containerPath: "/pushgateway", hostPath: props.dataHostPath }],
       ports: publishedPorts(props.publish, PORTS.pushgateway),
       readOnlyRootfs: true,

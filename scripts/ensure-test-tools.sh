@@ -4,8 +4,12 @@
 # Alertmanager, node_exporter, blackbox_exporter and the pushgateway as processes on
 # 127.0.0.1; __tests__/real/security.test.ts adds nginx (the TLS gateway) and openssl
 # (test certificates), __tests__/real/remote-write.test.ts VictoriaMetrics (the
-# long-term store hub.remoteWrite writes to); `npm run test:fast` needs none of them.
-# This installs whichever are missing when run as root, or says how to install them.
+# long-term store hub.remoteWrite writes to). The Docker tier (__tests__/real/docker)
+# starts its own dockerd (Debian's docker.io, with containerd and runc) in network
+# namespaces (iproute2's ip, util-linux's nsenter) behind iptables rules, and builds
+# its images from .debs (apt-get download, dpkg-deb, tar). `npm run test:fast` needs
+# none of them. This installs whichever are missing when run as root, or says how to
+# install them.
 set -euo pipefail
 
 # command -> Debian package that provides it
@@ -20,6 +24,12 @@ declare -A PACKAGE_OF=(
   [nginx]=nginx
   [victoria-metrics]=victoria-metrics
   [openssl]=openssl
+  [dockerd]=docker.io
+  [iptables]=iptables
+  [ip]=iproute2
+  [nsenter]=util-linux
+  [dpkg-deb]=dpkg
+  [tar]=tar
 )
 
 missing=()

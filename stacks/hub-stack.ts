@@ -57,8 +57,17 @@ export class HubStack extends TerraformStack {
 
     dockerHostProvider(this, hub.dockerHost);
     const network = new Network(this, "network", { name: "observability", driver: "bridge" });
-    // Loki's only network: no route out, reached by the gateway, Grafana, Prometheus and Alertmanager.
-    const lokiNetwork = new Network(this, "loki-network", { name: "observability-loki", driver: "bridge", internal: true });
+    // Loki's only network, shared with the gateway, Grafana, Prometheus and Alertmanager.
+    // Internal alone still leaves the host reachable: before Engine 25 a container gets a
+    // default route to the bridge's address on the host (moby/libnetwork#2261), and on any
+    // engine that address is the host's. inhibit_ipv4 leaves the host bridge without an
+    // address: nothing but the peers answers (the Docker test tier checks it).
+    const lokiNetwork = new Network(this, "loki-network", {
+      name: "observability-loki",
+      driver: "bridge",
+      internal: true,
+      options: { "com.docker.network.bridge.inhibit_ipv4": "true" },
+    });
     const secrets = new SecretVariables(this, "secrets");
     this.credentials = new Credentials(this, "credentials", {
       hosts: hostCertificates(props.inventory),
