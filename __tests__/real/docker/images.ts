@@ -11,7 +11,8 @@
 //   passes --enable-feature=agent for 3.x's --agent (push edges).
 // - Alertmanager is 0.25, not 0.34: it cannot read the 0.26+ receiver fields
 //   (url_file, pushover *_file, msteamsv2_configs), so the test gives it the same
-//   route tree with every receiver as one webhook to the test (stack.test.ts).
+//   route tree with every receiver as one webhook to the test (stack.test.ts);
+//   /bin/alertmanager drops --enable-feature (receiver names in metrics, 0.26+).
 // - node_exporter 1.5, blackbox_exporter 0.23, pushgateway 1.5, nginx 1.22 (the
 //   unprivileged image's uid 101, /tmp paths and entrypoint script; SIGTERM,
 //   not SIGQUIT, stops it: `docker import` takes no STOPSIGNAL), busybox 1.35
@@ -111,7 +112,13 @@ const ROOTFS: Record<string, Rootfs> = {
     // tzdata: time_intervals name a location (Europe/Oslo).
     packages: [...BASE, "prometheus-alertmanager", "tzdata"],
     layout: (root) => {
-      link(root, "bin/alertmanager", "/usr/bin/prometheus-alertmanager");
+      // 0.25 has no feature flags: receiver names in its metrics came with 0.26.
+      write(
+        root,
+        "bin/alertmanager",
+        '#!/bin/sh\n# Stand-in for prom/alertmanager 0.34: Debian\'s 0.25 knows no --enable-feature.\nfor a do shift; case "$a" in --enable-feature=*) continue;; esac; set -- "$@" "$a"; done\nexec /usr/bin/prometheus-alertmanager "$@"\n',
+        0o755,
+      );
       link(root, "bin/amtool", "/usr/bin/amtool");
       dir(root, "alertmanager", PROMETHEUS_USER);
       mkdirSync(join(root, "etc/alertmanager"), { recursive: true });
