@@ -12,7 +12,17 @@ import { securityWarnings } from "../security/warnings";
 
 type Synth = { resource: Record<string, Record<string, any>> };
 
-function synthEdge(siteName: string, nodeName: string, inventory = exampleInventory()): Synth {
+/** The example's edge stacks are synthesized once per file: tests only read them. */
+const exampleEdges = new Map<string, Synth>();
+
+function synthEdge(siteName: string, nodeName: string, inventory?: ReturnType<typeof exampleInventory>): Synth {
+  if (inventory) return synthEdgeOf(siteName, nodeName, inventory);
+  const key = `${siteName}/${nodeName}`;
+  if (!exampleEdges.has(key)) exampleEdges.set(key, synthEdgeOf(siteName, nodeName, exampleInventory()));
+  return structuredClone(exampleEdges.get(key)!);
+}
+
+function synthEdgeOf(siteName: string, nodeName: string, inventory: ReturnType<typeof exampleInventory>): Synth {
   const site = inventory.sites.find((s) => s.name === siteName)!;
   const node = site.nodes.find((n) => n.name === nodeName)!;
   const app = Testing.app();
