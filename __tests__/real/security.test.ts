@@ -20,7 +20,7 @@ import { delay, Processes, rewriteAlertmanagerForTest, waitUntil } from "./e2e/h
 import { exampleInventory } from "../support/example";
 import { listenOnLoopback, request, RequestOptions, statusOf } from "../support/http";
 import { createTestPki, TestPki, testPassword } from "../support/pki";
-import { Deployment, deploy as deployService } from "../support/deploy";
+import { Deployment, deploy as deployService, deployLokiGateway } from "../support/deploy";
 import { freePort } from "../support/processes";
 
 jest.setTimeout(60_000);
@@ -177,28 +177,7 @@ beforeAll(async () => {
       },
     });
 
-  const gatewayDir = join(dir, "hub", "loki-gateway");
-  deploy({
-    name: "nginx",
-    binary: "nginx",
-    stack: "hub",
-    container: "loki-gateway",
-    containerDir: "/etc/nginx/gateway",
-    port: port.gateway,
-    // The command names the program; the prefix and startup error log nginx opens before reading its config are the package's.
-    args: (command) => ["-p", gatewayDir, "-e", "stderr", ...command.slice(1)],
-    adjust: (files) =>
-      rewrite(files.get("nginx.conf")!, (conf) =>
-        conf
-          .replace(/listen 3100 ssl;/, `listen 127.0.0.1:${port.gateway} ssl;`)
-          .replace(/listen 127\.0\.0\.1:8081;/, `listen 127.0.0.1:${port.gatewayHealth};`)
-          .replace(/http:\/\/loki:3100/g, `http://127.0.0.1:${loki}`)
-          // Docker hands nginx a pipe for /dev/stdout; a test process gets a socket, which nginx cannot open.
-          .replace("access_log /dev/stdout;", `access_log ${join(gatewayDir, "access.log")};`)
-          // nginx's scratch directory (a tmpfs in the container).
-          .replace(/ \/tmp\/(nginx\.pid|client_body|proxy|fastcgi|uwsgi|scgi);/g, ` ${gatewayDir}/$1;`),
-      ),
-  });
+  deployLokiGateway({ rendered, outdir: synthesized, dir, processes, fill }, { port: port.gateway, healthPort: port.gatewayHealth, lokiPort: loki });
   url.gatewayHealth = `http://127.0.0.1:${port.gatewayHealth}`;
 
   await Promise.all([

@@ -24,7 +24,7 @@ import { defineStacks } from "../../stacks/app";
 import { renderedFiles } from "../../stacks/rendered-files";
 import { run } from "../../scripts/verify/main";
 import { Processes, rewriteAlertmanagerForTest, TEST_TIMING, waitUntil } from "./e2e/harness";
-import { deploy, SynthesizedApp } from "../support/deploy";
+import { deploy, deployLokiGateway, SynthesizedApp } from "../support/deploy";
 import { ROOT, exampleInventory } from "../support/example";
 import { GrafanaStandIn } from "../support/grafana-stand-in";
 import { listenOnLoopback, request, RequestOptions } from "../support/http";
@@ -189,25 +189,7 @@ beforeAll(async () => {
 
   loki = new LokiStandIn([...rendered].filter(([key]) => key.startsWith("hub/loki/rules/")).map(([key, yaml]) => ({ file: key, yaml })));
   await loki.listen(port.loki);
-  const gatewayDir = join(dir, "hub", "loki-gateway");
-  deploy(app, {
-    name: "nginx",
-    binary: "nginx",
-    stack: "hub",
-    container: "loki-gateway",
-    containerDir: "/etc/nginx/gateway",
-    port: port.gateway,
-    args: (command) => ["-p", gatewayDir, "-e", "stderr", ...command.slice(1)],
-    adjust: (files) =>
-      rewrite(files.get("nginx.conf")!, (conf) =>
-        conf
-          .replace(/listen 3100 ssl;/, `listen 127.0.0.1:${port.gateway} ssl;`)
-          .replace(/listen 127\.0\.0\.1:8081;/, `listen 127.0.0.1:${port.gatewayHealth};`)
-          .replace(/http:\/\/loki:3100/g, `http://127.0.0.1:${port.loki}`)
-          .replace("access_log /dev/stdout;", `access_log ${join(gatewayDir, "access.log")};`)
-          .replace(/ \/tmp\/(nginx\.pid|client_body|proxy|fastcgi|uwsgi|scgi);/g, ` ${gatewayDir}/$1;`),
-      ),
-  });
+  deployLokiGateway(app, { port: port.gateway, healthPort: port.gatewayHealth, lokiPort: port.loki });
 
   // Grafana's datasources as the grafana stack provisions them.
   const grafanaStack = JSON.parse(readFileSync(join(outdir, "stacks", "grafana", "cdk.tf.json"), "utf8"));

@@ -1,7 +1,7 @@
 // A container of the synthesized app, run as a process on 127.0.0.1: its rendered
 // files installed (test credentials filled in) and its binary started with the
 // container's synthesized command, mapped to loopback (the security and verify suites).
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { RECEIVER_NAME_IN_METRICS } from "../../constructs/alertmanager";
 import type { Placeholder } from "../../constructs/config/terraform-content";
@@ -62,4 +62,35 @@ export function deploy(app: SynthesizedApp, o: Deployment): void {
     return [arg.split(`${o.containerDir}/`).join(`${localDir}/`)];
   });
   app.processes.start(o.name, o.binary, o.args ? o.args(command) : command);
+}
+
+/**
+ * The hub's Loki gateway (nginx with its rendered config) on 127.0.0.1, in front
+ * of a Loki (or stand-in) on `lokiPort`: the listeners move to the test's ports,
+ * and nginx's log and scratch paths into its own directory.
+ */
+export function deployLokiGateway(app: SynthesizedApp, o: { readonly port: number; readonly healthPort: number; readonly lokiPort: number }): void {
+  const gatewayDir = join(app.dir, "hub", "loki-gateway");
+  const rewrite = (path: string, change: (text: string) => string) => writeFileSync(path, change(readFileSync(path, "utf8")));
+  deploy(app, {
+    name: "nginx",
+    binary: "nginx",
+    stack: "hub",
+    container: "loki-gateway",
+    containerDir: "/etc/nginx/gateway",
+    port: o.port,
+    // The command names the program; the prefix and startup error log nginx opens before reading its config are the package's.
+    args: (command) => ["-p", gatewayDir, "-e", "stderr", ...command.slice(1)],
+    adjust: (files) =>
+      rewrite(files.get("nginx.conf")!, (conf) =>
+        conf
+          .replace(/listen 3100 ssl;/, `listen 127.0.0.1:${o.port} ssl;`)
+          .replace(/listen 127\.0\.0\.1:8081;/, `listen 127.0.0.1:${o.healthPort};`)
+          .replace(/http:\/\/loki:3100/g, `http://127.0.0.1:${o.lokiPort}`)
+          // Docker hands nginx a pipe for /dev/stdout; a test process gets a socket, which nginx cannot open.
+          .replace("access_log /dev/stdout;", `access_log ${join(gatewayDir, "access.log")};`)
+          // nginx's scratch directory (a tmpfs in the container).
+          .replace(/ \/tmp\/(nginx\.pid|client_body|proxy|fastcgi|uwsgi|scgi);/g, ` ${gatewayDir}/$1;`),
+      ),
+  });
 }
