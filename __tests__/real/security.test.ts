@@ -16,11 +16,11 @@ import type { Placeholder } from "../../constructs/config/terraform-content";
 import { connectorIdentity, hostCertificates, OPERATOR_CERTIFICATE, passwordIdentities } from "../../security/pki";
 import { defineStacks } from "../../stacks/app";
 import { renderedFiles } from "../../stacks/rendered-files";
-import { delay, Processes, rewriteAlertmanagerForTest, waitUntil } from "./e2e/harness";
+import { delay, Processes, waitUntil } from "./e2e/harness";
 import { exampleInventory } from "../support/example";
 import { listenOnLoopback, request, RequestOptions, statusOf } from "../support/http";
 import { createTestPki, TestPki, testPassword } from "../support/pki";
-import { Deployment, deploy as deployService, deployLokiGateway } from "../support/deploy";
+import { Deployment, deployAlertmanager, deploy as deployService, deployLokiGateway } from "../support/deploy";
 import { freePort } from "../support/processes";
 
 jest.setTimeout(60_000);
@@ -109,19 +109,7 @@ beforeAll(async () => {
   deploy({ name: "node-exporter", binary: "prometheus-node-exporter", stack: PULL_NODE, containerDir: "/etc/node-exporter", port: port.nodeExporter });
   deploy({ name: "blackbox-exporter", binary: "prometheus-blackbox-exporter", stack: PULL_NODE, containerDir: "/etc/blackbox_exporter", port: port.blackbox });
   deploy({ name: "pushgateway", binary: "prometheus-pushgateway", stack: "hub", containerDir: "/etc/pushgateway", data: ["/pushgateway/metrics.db", join(dir, "pushgateway.db")], port: port.pushgateway });
-  deploy({
-    name: "alertmanager",
-    binary: "prometheus-alertmanager",
-    stack: "hub",
-    containerDir: "/etc/alertmanager",
-    data: ["/alertmanager", join(dir, "alertmanager-data")],
-    port: port.alertmanager,
-    // Alertmanager 0.25 (Debian) predates the receivers' *_file settings: every receiver becomes a webhook.
-    adjust: (files) =>
-      rewrite(files.get("alertmanager.yml")!, (yaml) =>
-        rewriteAlertmanagerForTest(yaml, Object.fromEntries(parse(yaml).receivers.map((r: { name: string }) => [r.name, `http://127.0.0.1:${camera}/${r.name}`]))),
-      ),
-  });
+  deployAlertmanager({ rendered, outdir: synthesized, dir, processes, fill }, { port: port.alertmanager, receiverBase: `http://127.0.0.1:${camera}`, dataDir: join(dir, "alertmanager-data") });
   deploy({
     name: "prometheus",
     binary: "prometheus",

@@ -23,8 +23,8 @@ import { hostCertificates, OPERATOR_CERTIFICATE, passwordIdentities } from "../.
 import { defineStacks } from "../../stacks/app";
 import { renderedFiles } from "../../stacks/rendered-files";
 import { run } from "../../scripts/verify/main";
-import { Processes, rewriteAlertmanagerForTest, TEST_TIMING, waitUntil } from "./e2e/harness";
-import { deploy, deployLokiGateway, SynthesizedApp } from "../support/deploy";
+import { Processes, TEST_TIMING, waitUntil } from "./e2e/harness";
+import { deploy, deployAlertmanager, deployLokiGateway, SynthesizedApp } from "../support/deploy";
 import { ROOT, exampleInventory } from "../support/example";
 import { GrafanaStandIn } from "../support/grafana-stand-in";
 import { listenOnLoopback, request, RequestOptions } from "../support/http";
@@ -121,19 +121,7 @@ beforeAll(async () => {
   deploy(app, { name: "porch-blackbox", container: "blackbox-exporter", binary: "prometheus-blackbox-exporter", stack: "edge-home-porch", containerDir: "/etc/blackbox_exporter", port: port.porchBlackbox });
   deploy(app, { name: "lodge-blackbox", container: "blackbox-exporter", binary: "prometheus-blackbox-exporter", stack: "edge-cabin-lodge", containerDir: "/etc/blackbox_exporter", port: port.lodgeBlackbox });
   deploy(app, { name: "pushgateway", binary: "prometheus-pushgateway", stack: "hub", containerDir: "/etc/pushgateway", data: ["/pushgateway/metrics.db", join(dir, "pushgateway.db")], port: port.pushgateway });
-  deploy(app, {
-    name: "alertmanager",
-    binary: "prometheus-alertmanager",
-    stack: "hub",
-    containerDir: "/etc/alertmanager",
-    data: ["/alertmanager", join(dir, "alertmanager-data")],
-    port: port.alertmanager,
-    // Every receiver becomes a webhook to its stand-in path; routes, group_wait and repeat capped to the tests' timing.
-    adjust: (files) =>
-      rewrite(files.get("alertmanager.yml")!, (yaml) =>
-        rewriteAlertmanagerForTest(yaml, Object.fromEntries(parse(yaml).receivers.map((r: { name: string }) => [r.name, `http://127.0.0.1:${receivers}/${r.name}`])), TEST_TIMING),
-      ),
-  });
+  deployAlertmanager(app, { port: port.alertmanager, receiverBase: `http://127.0.0.1:${receivers}`, dataDir: join(dir, "alertmanager-data"), timing: TEST_TIMING });
   deploy(app, {
     name: "prometheus",
     binary: "prometheus",

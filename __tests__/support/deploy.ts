@@ -5,7 +5,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { RECEIVER_NAME_IN_METRICS } from "../../constructs/alertmanager";
 import type { Placeholder } from "../../constructs/config/terraform-content";
-import type { Processes } from "../real/e2e/harness";
+import { parse } from "yaml";
+import { Processes, rewriteAlertmanagerForTest, Timing } from "../real/e2e/harness";
 import { installService } from "./install";
 
 export interface SynthesizedApp {
@@ -91,6 +92,27 @@ export function deployLokiGateway(app: SynthesizedApp, o: { readonly port: numbe
           .replace("access_log /dev/stdout;", `access_log ${join(gatewayDir, "access.log")};`)
           // nginx's scratch directory (a tmpfs in the container).
           .replace(/ \/tmp\/(nginx\.pid|client_body|proxy|fastcgi|uwsgi|scgi);/g, ` ${gatewayDir}/$1;`),
+      ),
+  });
+}
+
+/**
+ * The hub's Alertmanager (Debian 0.25) with its rendered config: 0.25 predates the
+ * receivers' *_file settings, so every receiver becomes a webhook to
+ * `<receiverBase>/<name>`; routes stay, intervals are capped to `timing` if given.
+ */
+export function deployAlertmanager(app: SynthesizedApp, o: { readonly port: number; readonly receiverBase: string; readonly dataDir: string; readonly timing?: Timing }): void {
+  const rewrite = (path: string, change: (text: string) => string) => writeFileSync(path, change(readFileSync(path, "utf8")));
+  deploy(app, {
+    name: "alertmanager",
+    binary: "prometheus-alertmanager",
+    stack: "hub",
+    containerDir: "/etc/alertmanager",
+    data: ["/alertmanager", o.dataDir],
+    port: o.port,
+    adjust: (files) =>
+      rewrite(files.get("alertmanager.yml")!, (yaml) =>
+        rewriteAlertmanagerForTest(yaml, Object.fromEntries(parse(yaml).receivers.map((r: { name: string }) => [r.name, `${o.receiverBase}/${r.name}`])), o.timing),
       ),
   });
 }
