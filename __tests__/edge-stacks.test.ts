@@ -26,8 +26,9 @@ function synthEdgeOf(siteName: string, nodeName: string, inventory: ReturnType<t
   const site = inventory.sites.find((s) => s.name === siteName)!;
   const node = site.nodes.find((n) => n.name === nodeName)!;
   const app = Testing.app();
-  const { credentials } = new HubStack(app, "hub", { inventory });
-  return JSON.parse(Testing.synth(new EdgeNodeStack(app, `edge-${siteName}-${nodeName}`, { inventory, site, node, credentials })));
+  const hub = new HubStack(app, "hub", { inventory });
+  const edge = new EdgeNodeStack(app, `edge-${siteName}-${nodeName}`, { inventory, site, node, credentials: hub.credentials, hubPrometheus: hub.prometheus, hubLokiGateway: hub.lokiGateway });
+  return JSON.parse(Testing.synth(edge));
 }
 
 const containers = (s: Synth) => Object.fromEntries(Object.values(s.resource.docker_container).map((c) => [c.name, c]));

@@ -5,6 +5,7 @@ import { Network } from "@cdktf/provider-docker/lib/network";
 import { Testing } from "cdktf";
 import { Prometheus, SecretVariables } from "../constructs";
 import { HubStack } from "../stacks/hub-stack";
+import { defineStacks } from "../stacks/app";
 import { exampleDocument, exampleInventory, inventoryFrom } from "./support/example";
 
 type Synth = { resource: Record<string, Record<string, any>>; variable: Record<string, any> };
@@ -179,8 +180,12 @@ describe("hub stack", () => {
     expect(filesOf(parsed, "grafana").find((u) => u.file.endsWith("/grafana_admin_password"))!.content).toBe("${var.grafana_admin_password}");
   });
 
-  it("scrapes every node of pull sites with site, node and service labels", () => {
-    const config = filesOf(parsed, "prometheus").find((u) => u.file.endsWith("prometheus.yml"))!.content;
+  it("scrapes what it runs; pull nodes add theirs from their own stacks", () => {
+    const alone = filesOf(parsed, "prometheus").find((u) => u.file.endsWith("prometheus.yml"))!.content;
+    expect(alone).not.toContain("192.168.1.21:9100");
+    const app = Testing.app();
+    const { hub } = defineStacks(app, exampleInventory());
+    const config = filesOf(JSON.parse(Testing.synth(hub)), "prometheus").find((u) => u.file.endsWith("prometheus.yml"))!.content;
     expect(config).toContain("192.168.1.21:9100");
     // The edge agent is behind the node's metrics gateway.
     expect(config).toContain("192.168.1.22:9443");

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { MetricsEndpoint, Scrapeable } from "./scrape";
 import { IMAGES } from "../versions";
 import { AlertmanagerConfig, receiverSecrets, renderAlertmanagerConfig } from "./config/alertmanager-config";
 import { secretRef, tlsRef } from "./config/terraform-content";
@@ -58,11 +59,12 @@ const SECRETS_DIR = `${CONFIG_DIR}/secrets`;
  * volume. Each receiver secret is its own file, filled in by Terraform from a
  * sensitive variable, and read by Alertmanager through `*_file` settings.
  */
-export class Alertmanager extends Construct {
+export class Alertmanager extends Construct implements Scrapeable {
   public readonly dataRetention: string;
   public readonly service: DockerService;
   /** host:port Prometheus and Loki's ruler reach it at: its name on the stack network, or a replica's bound address. */
   public readonly address: string;
+  private readonly tlsHost?: string;
 
   constructor(scope: Construct, id: string, props: AlertmanagerProps) {
     super(scope, id);
@@ -73,6 +75,7 @@ export class Alertmanager extends Construct {
     problems.throwIfAny();
 
     const web = webConfigFiles(CONFIG_DIR, props.access);
+    this.tlsHost = props.access.tlsHost;
     const serviceName = props.serviceName ?? "alertmanager";
     const cluster = props.cluster;
     if (cluster) {
@@ -144,6 +147,11 @@ export class Alertmanager extends Construct {
       ],
     });
   }
+
+  /** Every replica where it runs: a silent one would stop sharing silences. */
+  metricsEndpoints(): MetricsEndpoint[] {
+    return [{ job: "alertmanager", address: this.address, scheme: this.tlsHost ? "https" : "http", check: "basic-auth", labels: { service: "alertmanager" } }];
+  }
 }
 
 /**
@@ -157,4 +165,5 @@ export function renderClusterTlsConfig(configDir: string): string {
     tls_server_config: { cert_file: tls.cert, key_file: tls.key, client_auth_type: "RequireAndVerifyClientCert", client_ca_file: tls.ca, min_version: "TLS12" },
     tls_client_config: { cert_file: tls.cert, key_file: tls.key, ca_file: tls.ca },
   });
+
 }

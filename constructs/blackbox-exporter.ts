@@ -1,18 +1,24 @@
 import { Construct } from "constructs";
 import { IMAGES } from "../versions";
-import { renderBlackboxConfig } from "./config/blackbox-config";
+import { CameraProbe, CERTIFICATE_MODULE, probeOf, renderBlackboxConfig } from "./config/blackbox-config";
 import { HostBinding, HostContext, publishedPorts, WebAccess } from "./common-props";
 import { DockerService } from "./docker-service";
 import { PORTS } from "./ports";
 import { PropProblems } from "./validation";
 import { webConfigHealthcheck } from "./healthchecks";
 import { clientFiles, webConfigFiles } from "./web-access";
+import { MetricsEndpoint, reachAddress, Scrapeable, ScrapeReach } from "./scrape";
 
 const CONFIG_DIR = "/etc/blackbox_exporter";
+
+/** Job of the certificate probes: each host's blackbox_exporter checks the certificate it serves itself. */
+export const CERTIFICATE_PROBE_JOB = "certificate-probe";
 
 export interface BlackboxExporterProps extends HostContext {
   /** @default 10 (below the 15 s probe interval) */
   readonly probeTimeoutSeconds?: number;
+  /** Seconds between a camera's probes: part of the camera-offline notification budget (docs/alert-latency.md). @default 15 */
+  readonly probeIntervalSeconds?: number;
   /** @default - not published on the host */
   readonly publish?: HostBinding;
   /** Who may probe through it (and read its metrics), and the certificate it serves. */
@@ -21,8 +27,11 @@ export interface BlackboxExporterProps extends HostContext {
   readonly memoryMb?: number;
   /** The image to run, e.g. from a private registry or mirror (same software, pinned by tag). @default IMAGES.blackboxExporter (versions.ts) */
   readonly image?: string;
-  /** Probe cameras (ICMP needs NET_RAW). The hub's exporter only checks its own certificate. @default true */
-  readonly cameras?: boolean;
+  /**
+   * The cameras to probe, one scrape target each (ICMP needs NET_RAW). Given,
+   * even empty, the camera modules are loaded. @default - no cameras: it only checks its own certificate (the hub's)
+   */
+  readonly cameras?: readonly CameraProbe[];
 }
 
 /**
@@ -30,18 +39,31 @@ export interface BlackboxExporterProps extends HostContext {
  * when it serves TLS, its own certificate: every service of a host serves the
  * same one, so the probe tells when the host's certificate nears its expiry.
  */
-export class BlackboxExporter extends Construct {
+export class BlackboxExporter extends Construct implements Scrapeable {
   public readonly probeTimeoutSeconds: number;
+  public readonly probeIntervalSeconds: number;
   public readonly service: DockerService;
+  public readonly cameras: readonly CameraProbe[];
+  private readonly tlsHost?: string;
+  private readonly publish?: HostBinding;
 
   constructor(scope: Construct, id: string, props: BlackboxExporterProps) {
     super(scope, id);
     this.probeTimeoutSeconds = props.probeTimeoutSeconds ?? 10;
+    this.probeIntervalSeconds = props.probeIntervalSeconds ?? 15;
+    this.cameras = props.cameras ?? [];
+    this.tlsHost = props.access.tlsHost;
+    this.publish = props.publish;
     const memoryMb = props.memoryMb ?? 64;
-    new PropProblems(this).range("probeTimeoutSeconds", this.probeTimeoutSeconds, 1, 60).range("memoryMb", memoryMb, 16, 4096).throwIfAny();
+    new PropProblems(this)
+      .range("probeTimeoutSeconds", this.probeTimeoutSeconds, 1, 60)
+      .range("probeIntervalSeconds", this.probeIntervalSeconds, 1, 3600)
+      .require(this.probeTimeoutSeconds < this.probeIntervalSeconds, "probeTimeoutSeconds", `must be below probeIntervalSeconds (${this.probeIntervalSeconds})`, this.probeTimeoutSeconds)
+      .range("memoryMb", memoryMb, 16, 4096)
+      .throwIfAny();
 
     const web = webConfigFiles(CONFIG_DIR, props.access);
-    const cameras = props.cameras ?? true;
+    const cameras = props.cameras !== undefined;
     const trust = props.access.tlsHost ? clientFiles(CONFIG_DIR, {}) : undefined;
     const config = renderBlackboxConfig({ timeoutSeconds: this.probeTimeoutSeconds, cameraModules: cameras, caFile: trust?.client.tls?.caFile });
     this.service = new DockerService(this, "service", {
@@ -61,5 +83,33 @@ export class BlackboxExporter extends Construct {
       configDir: CONFIG_DIR,
       files: [{ containerPath: `${CONFIG_DIR}/blackbox.yml`, renderedName: "blackbox.yml", content: config }, ...web.files, ...(trust?.files ?? [])],
     });
+  }
+
+  /**
+   * Its own metrics; one /probe target per camera (the camera is the instance);
+   * and, when it serves TLS, a probe of its own certificate: it dials its TLS
+   * port on 127.0.0.1 and verifies the chain against the CA.
+   */
+  metricsEndpoints(reach: ScrapeReach): MetricsEndpoint[] {
+    const address = reachAddress(this, reach, this.service.serviceName, PORTS.blackboxExporter, this.publish);
+    const scheme = this.tlsHost ? "https" : "http";
+    const own = { address, scheme, check: "basic-auth" } as const;
+    return [
+      { ...own, job: "blackbox-exporter", labels: { service: "blackbox-exporter" } },
+      ...this.cameras.map((camera): MetricsEndpoint => {
+        const probe = probeOf(camera);
+        return {
+          ...own,
+          job: "camera-probe",
+          metricsPath: "/probe",
+          // __param_* become the /probe query; they are dropped after relabelling.
+          labels: { camera: camera.name, service: "camera-probe", __param_target: probe.target, __param_module: probe.module },
+          jobSettings: { scrapeIntervalSeconds: this.probeIntervalSeconds, targetRelabels: [{ sourceLabel: "__param_target", targetLabel: "instance" }] },
+        };
+      }),
+      ...(this.tlsHost
+        ? [{ ...own, job: CERTIFICATE_PROBE_JOB, metricsPath: "/probe", labels: { service: "certificate", __param_target: `127.0.0.1:${PORTS.blackboxExporter}`, __param_module: CERTIFICATE_MODULE } }]
+        : []),
+    ];
   }
 }

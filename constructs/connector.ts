@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { MetricsEndpoint, Scrapeable } from "./scrape";
 import { HostContext } from "./common-props";
 import { DockerService } from "./docker-service";
 import { PORTS } from "./ports";
@@ -29,14 +30,16 @@ const CREDENTIALS_DIR = "/run/secrets/home-observability";
  * PUSHGATEWAY_PASSWORD_FILE and PUSHGATEWAY_CA_FILE: the pushgateway refuses
  * pushes without them.
  */
-export class Connector extends Construct {
+export class Connector extends Construct implements Scrapeable {
   public readonly service: DockerService;
   /** host:port Prometheus scrapes, when metrics is "scrape". */
   public readonly metricsAddress?: string;
+  public readonly name: string;
 
   constructor(scope: Construct, id: string, props: ConnectorProps) {
     super(scope, id);
     const memoryMb = props.memoryMb ?? 256;
+    this.name = props.name;
     new PropProblems(this)
       .require(props.metrics !== "scrape" || props.metricsPort !== undefined, "metricsPort", "is required when metrics is scrape", props.metricsPort)
       .range("memoryMb", memoryMb, 32, 65536)
@@ -64,5 +67,11 @@ export class Connector extends Construct {
       // The operator's image: its own HEALTHCHECK applies; scrape or push staleness alerts watch it.
       healthcheck: null,
     });
+  }
+
+  /** One job per connector that exposes /metrics, so their `up` is told apart; none for a pusher. */
+  metricsEndpoints(): MetricsEndpoint[] {
+    if (!this.metricsAddress) return [];
+    return [{ job: `connector-${this.name}`, address: this.metricsAddress, scheme: "http", check: "none", labels: { service: this.name } }];
   }
 }

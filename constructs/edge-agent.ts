@@ -1,5 +1,6 @@
 import { Volume } from "@cdktf/provider-docker/lib/volume";
 import { Construct } from "constructs";
+import { MetricsEndpoint, reachAddress, Scrapeable, ScrapeReach } from "./scrape";
 import { HostBinding, HostContext, publishedPorts } from "./common-props";
 import { DockerService } from "./docker-service";
 import { PORTS } from "./ports";
@@ -18,14 +19,16 @@ export interface EdgeAgentProps extends HostContext {
 export const EDGE_AGENT_LOG_DIR = "/var/log/edge-agent";
 
 /** The operator's edge agent: device telemetry on :9400/metrics, logs in /var/log/edge-agent. */
-export class EdgeAgent extends Construct {
+export class EdgeAgent extends Construct implements Scrapeable {
   public readonly service: DockerService;
   /** The log directory's volume, for the log agent to mount read-only. */
   public readonly logVolume: Volume;
+  private readonly publish?: HostBinding;
 
   constructor(scope: Construct, id: string, props: EdgeAgentProps) {
     super(scope, id);
     const memoryMb = props.memoryMb ?? 256;
+    this.publish = props.publish;
     new PropProblems(this).range("memoryMb", memoryMb, 32, 65536).throwIfAny();
 
     this.service = new DockerService(this, "service", {
@@ -42,5 +45,11 @@ export class EdgeAgent extends Construct {
       ports: publishedPorts(props.publish, PORTS.edgeAgent),
     });
     this.logVolume = this.service.volumes[0];
+  }
+
+  /** Plain HTTP, no credentials: on a network others can reach, put a TlsGateway in front. */
+  metricsEndpoints(reach: ScrapeReach): MetricsEndpoint[] {
+    const address = reachAddress(this, reach, this.service.serviceName, PORTS.edgeAgent, this.publish);
+    return [{ job: "edge-agent", address, scheme: "http", check: "none", labels: { service: "edge-agent" } }];
   }
 }

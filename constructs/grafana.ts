@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { MetricsEndpoint, reachAddress, Scrapeable, ScrapeReach } from "./scrape";
 import { IMAGES } from "../versions";
 import { renderGrafanaIni } from "./config/grafana-ini";
 import { Network } from "@cdktf/provider-docker/lib/network";
@@ -35,15 +36,17 @@ const CONFIG_DIR = "/etc/grafana/home-observability";
 const SECRETS_DIR = `${CONFIG_DIR}/secrets`;
 
 /** Grafana server. Datasources and dashboards are pushed by the `grafana` stack. */
-export class Grafana extends Construct {
+export class Grafana extends Construct implements Scrapeable {
   public readonly rootUrl: string;
   public readonly adminUser: string;
   public readonly adminPasswordVariable: string;
   public readonly service: DockerService;
+  private readonly publish?: HostBinding;
 
   constructor(scope: Construct, id: string, props: GrafanaProps) {
     super(scope, id);
     const port = props.publish?.port ?? PORTS.grafana;
+    this.publish = props.publish;
     this.rootUrl = props.rootUrl ?? (props.publish ? `https://${props.publish.address}:${port}/` : `https://grafana:${PORTS.grafana}/`);
     this.adminUser = props.adminUser ?? "admin";
     this.adminPasswordVariable = props.adminPasswordVariable ?? "grafana_admin_password";
@@ -91,5 +94,11 @@ export class Grafana extends Construct {
         { containerPath: passwordFile, renderedName: `secrets/${this.adminPasswordVariable}`, content: secretRef(this.adminPasswordVariable) },
       ],
     });
+  }
+
+  /** /metrics needs no login; the scraper verifies Grafana's certificate. */
+  metricsEndpoints(reach: ScrapeReach): MetricsEndpoint[] {
+    const address = reachAddress(this, reach, this.service.serviceName, PORTS.grafana, this.publish);
+    return [{ job: "grafana", address, scheme: "https", check: "server-tls", labels: { service: "grafana" } }];
   }
 }

@@ -1,5 +1,7 @@
 import { Volume } from "@cdktf/provider-docker/lib/volume";
 import { Construct } from "constructs";
+import { MetricsEndpoint, reachAddress, Scrapeable, ScrapeReach } from "./scrape";
+import { PORTS } from "./ports";
 import { IMAGES } from "../versions";
 import { alloyCommand, renderAlloyConfig } from "./config/alloy-config";
 import { LogAgentConfig } from "./config/log-agent";
@@ -21,7 +23,8 @@ export interface LogAgentProps extends HostContext {
   readonly certificateHost: string;
   /** The edge agent's log volume, mounted read-only at the glob's directory. @default - no file logs */
   readonly logVolume?: Volume;
-  readonly httpPort: number;
+  /** Port of its HTTP server (metrics, readiness). @default 9080 (Promtail) or 12345 (Alloy) */
+  readonly httpPort?: number;
   /** @default - not published on the host */
   readonly publish?: HostBinding;
   /** @default 128 */
@@ -31,22 +34,26 @@ export interface LogAgentProps extends HostContext {
 }
 
 const AGENTS = {
-  promtail: { image: IMAGES.promtail, dataDir: "/data", configDir: "/etc/promtail", configName: "promtail.yaml" },
+  promtail: { image: IMAGES.promtail, httpPort: PORTS.promtail, dataDir: "/data", configDir: "/etc/promtail", configName: "promtail.yaml" },
   // configDir/configName is ALLOY_CONFIG_PATH, which alloyCommand passes.
-  alloy: { image: IMAGES.alloy, dataDir: "/var/lib/alloy/data", configDir: "/etc/alloy", configName: "config.alloy" },
+  alloy: { image: IMAGES.alloy, httpPort: PORTS.alloy, dataDir: "/var/lib/alloy/data", configDir: "/etc/alloy", configName: "config.alloy" },
 } as const;
 
 /**
  * Ships the edge agent's log files and every container's logs to Loki. Read
  * positions live on a volume, so a restart neither loses nor repeats lines.
  */
-export class LogAgent extends Construct {
+export class LogAgent extends Construct implements Scrapeable {
   public readonly kind: LogAgentKind;
   public readonly service: DockerService;
+  public readonly httpPort: number;
+  private readonly publish?: HostBinding;
 
   constructor(scope: Construct, id: string, props: LogAgentProps) {
     super(scope, id);
     this.kind = props.kind;
+    this.httpPort = props.httpPort ?? AGENTS[props.kind].httpPort;
+    this.publish = props.publish;
     const memoryMb = props.memoryMb ?? 128;
     new PropProblems(this)
       .require(/^https:\/\/[^/\s]+\/loki\/api\/v1\/push$/.test(props.config.lokiPushUrl), "config.lokiPushUrl", "must be an https:// Loki push URL (the gateway) ending in /loki/api/v1/push", props.config.lokiPushUrl)
@@ -57,7 +64,7 @@ export class LogAgent extends Construct {
     const configPath = `${agent.configDir}/${agent.configName}`;
     const client = clientFiles(agent.configDir, { certificateHost: props.certificateHost });
     const tls = { caFile: client.client.tls!.caFile, certFile: client.client.tls!.certFile!, keyFile: client.client.tls!.keyFile! };
-    const config: LogAgentConfig = { ...props.config, dataDir: agent.dataDir, httpPort: props.httpPort, tls };
+    const config: LogAgentConfig = { ...props.config, dataDir: agent.dataDir, httpPort: this.httpPort, tls };
     const glob = props.config.edgeAgentLogGlob;
     new PropProblems(this).require(props.logVolume === undefined || glob !== undefined, "logVolume", "needs config.edgeAgentLogGlob to say where the files are", "a volume").throwIfAny();
     this.service = new DockerService(this, "service", {
@@ -68,12 +75,12 @@ export class LogAgent extends Construct {
       credentials: props.credentials,
       memoryMb,
       command: props.kind === "promtail" ? [`-config.file=${configPath}`] : alloyCommand(config),
-      healthcheck: bashHealthcheck(props.httpPort, props.kind === "promtail" ? "/ready" : "/-/ready"),
+      healthcheck: bashHealthcheck(this.httpPort, props.kind === "promtail" ? "/ready" : "/-/ready"),
       dataVolumes: [{ name: "positions", containerPath: agent.dataDir }],
       sharedVolumes: props.logVolume && glob ? [{ volume: props.logVolume, containerPath: glob.replace(/\/[^/]*$/, ""), readOnly: true }] : [],
       // Container discovery and container logs come from the Docker API.
       hostMounts: [{ hostPath: props.config.dockerSocket, containerPath: props.config.dockerSocket }],
-      ports: publishedPorts(props.publish, props.httpPort),
+      ports: publishedPorts(props.publish, this.httpPort),
       // Root in the image (the Docker socket), with one capability: DAC_OVERRIDE,
       // to read the edge agent's logs and write its data directory, which the
       // Alloy image gives its (unused) alloy user. The socket itself is root on
@@ -91,5 +98,11 @@ export class LogAgent extends Construct {
         },
       ],
     });
+  }
+
+  /** Plain HTTP, no credentials: on a network others can reach, put a TlsGateway in front. */
+  metricsEndpoints(reach: ScrapeReach): MetricsEndpoint[] {
+    const address = reachAddress(this, reach, this.service.serviceName, this.httpPort, this.publish);
+    return [{ job: "log-agent", address, scheme: "http", check: "none", labels: { service: "log-agent" } }];
   }
 }

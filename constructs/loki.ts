@@ -1,5 +1,6 @@
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { Construct } from "constructs";
+import { MetricsEndpoint, Scrapeable } from "./scrape";
 import { IMAGES } from "../versions";
 import { LokiS3Storage, renderLokiConfig, SINGLE_TENANT } from "./config/loki-config";
 import { HostContext } from "./common-props";
@@ -59,7 +60,7 @@ export type LokiTarget = (typeof SCALABLE_TARGETS)[number] | "all";
  * publishes no port and joins only the networks it is given (the hub's internal
  * one, and a route out when it needs one); edges reach it through the TLS gateway.
  */
-export class Loki extends Construct {
+export class Loki extends Construct implements Scrapeable {
   public readonly retentionPeriod: string;
   /** Every Loki container: one, or write, read and backend. */
   public readonly services: readonly DockerService[];
@@ -69,6 +70,8 @@ export class Loki extends Construct {
   public readonly url: string;
   /** Push URL base on the stack network (the write target in scalable mode). */
   public readonly pushUrl: string;
+  /** Port of its HTTP API, in every container. */
+  public readonly port: number = PORTS.loki;
   /** Containers by target, for scrape jobs: `{ target, serviceName }`. */
   public readonly targets: readonly { readonly target: LokiTarget; readonly serviceName: string }[];
   private readonly ruleFiles = new Map<string, RuleFileContent>();
@@ -162,5 +165,10 @@ export class Loki extends Construct {
   addRuleFile(file: RuleFileContent): void {
     if (this.ruleFiles.has(file.fileName)) throw new Error(`${this.node.path}: duplicate rule file ${JSON.stringify(file.fileName)}`);
     this.ruleFiles.set(file.fileName, file);
+  }
+
+  /** Every container (each target's, in scalable mode), on Loki's internal network only. */
+  metricsEndpoints(): MetricsEndpoint[] {
+    return this.targets.map(({ serviceName }) => ({ job: "loki", address: `${serviceName}:${PORTS.loki}`, scheme: "http", check: "none", labels: { service: serviceName } }));
   }
 }

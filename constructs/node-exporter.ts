@@ -6,6 +6,7 @@ import { PORTS } from "./ports";
 import { PropProblems } from "./validation";
 import { webConfigHealthcheck } from "./healthchecks";
 import { webConfigFiles } from "./web-access";
+import { MetricsEndpoint, Scrapeable } from "./scrape";
 
 const CONFIG_DIR = "/etc/node-exporter";
 
@@ -26,17 +27,19 @@ export interface NodeExporterProps extends HostContext {
  * node_exporter with the host's network, PID namespace and root filesystem
  * (read-only), as its upstream documentation runs it, so it reports the host.
  */
-export class NodeExporter extends Construct {
+export class NodeExporter extends Construct implements Scrapeable {
   public readonly port: number;
   /** host:port Prometheus scrapes. */
   public readonly address: string;
   public readonly service: DockerService;
+  private readonly tlsHost?: string;
 
   constructor(scope: Construct, id: string, props: NodeExporterProps) {
     super(scope, id);
     this.port = props.port ?? PORTS.nodeExporter;
     this.address = `${props.listenAddress}:${this.port}`;
     const memoryMb = props.memoryMb ?? 128;
+    this.tlsHost = props.access.tlsHost;
     new PropProblems(this).range("port", this.port, 1, 65535).range("memoryMb", memoryMb, 16, 65536).throwIfAny();
 
     const web = webConfigFiles(CONFIG_DIR, props.access);
@@ -58,5 +61,10 @@ export class NodeExporter extends Construct {
       configDir: CONFIG_DIR,
       files: web.files,
     });
+  }
+
+  /** Host network: the same address from anywhere it is reachable. */
+  metricsEndpoints(): MetricsEndpoint[] {
+    return [{ job: "node-exporter", address: this.address, scheme: this.tlsHost ? "https" : "http", check: "basic-auth", labels: { service: "node-exporter" } }];
   }
 }

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { IMAGES } from "../versions";
-import { HttpClient, renderPrometheusConfig, ScrapeJob } from "./config/prometheus-config";
+import { renderPrometheusConfig } from "./config/prometheus-config";
+import { MetricsEndpoint, Scrapeable, ScrapeClients, ScrapeJobSet, ScrapeReach } from "./scrape";
 import { HostContext, WebAccess } from "./common-props";
 import { DockerService } from "./docker-service";
 import { PORTS } from "./ports";
@@ -15,8 +16,6 @@ export interface PrometheusAgentProps extends HostContext {
   readonly identity: string;
   /** Who may call the agent's own web endpoint, and the certificate it serves. */
   readonly access: WebAccess;
-  /** Jobs scraping this node's exporters on 127.0.0.1, given the agent's client settings. */
-  readonly scrapeJobs: (client: HttpClient) => readonly ScrapeJob[];
   /** @default 15 */
   readonly scrapeIntervalSeconds?: number;
   /**
@@ -37,16 +36,19 @@ export interface PrometheusAgentProps extends HostContext {
  * remote-writes to the hub, buffering in its WAL while the hub is unreachable.
  * It shares the host network so it reaches exporters bound to 127.0.0.1.
  */
-export class PrometheusAgent extends Construct {
+export class PrometheusAgent extends Construct implements Scrapeable {
   public readonly walRetention: string;
   public readonly scrapeIntervalSeconds: number;
   public readonly service: DockerService;
+  private readonly scraped = new ScrapeJobSet();
+  private readonly tlsHost?: string;
 
   constructor(scope: Construct, id: string, props: PrometheusAgentProps) {
     super(scope, id);
     this.walRetention = props.walRetention ?? "6h";
     this.scrapeIntervalSeconds = props.scrapeIntervalSeconds ?? 15;
     const memoryMb = props.memoryMb ?? 256;
+    this.tlsHost = props.access.tlsHost;
     new PropProblems(this)
       .duration("walRetention", this.walRetention)
       .require(/^https:\/\/[^/\s]+\/api\/v1\/write$/.test(props.remoteWriteUrl), "remoteWriteUrl", "must be an https:// Prometheus remote-write URL ending in /api/v1/write", props.remoteWriteUrl)
@@ -58,13 +60,17 @@ export class PrometheusAgent extends Construct {
     const configDir = "/etc/prometheus";
     const web = webConfigFiles(configDir, props.access);
     const client = clientFiles(configDir, { username: props.identity });
-    const config = renderPrometheusConfig({
-      scrapeIntervalSeconds: this.scrapeIntervalSeconds,
-      // Agent mode evaluates no rules; the field is required by the renderer only.
-      evaluationIntervalSeconds: this.scrapeIntervalSeconds,
-      scrapeJobs: props.scrapeJobs(client.client),
-      remoteWrite: [{ url: props.remoteWriteUrl, client: client.client }],
-    });
+    // Rendered at synth: components are added with scrape() after construction.
+    const config = () => {
+      const clients: ScrapeClients = { "basic-auth": client.client, "server-tls": client.client.tls ? { tls: client.client.tls } : undefined };
+      return renderPrometheusConfig({
+        scrapeIntervalSeconds: this.scrapeIntervalSeconds,
+        // Agent mode evaluates no rules; the field is required by the renderer only.
+        evaluationIntervalSeconds: this.scrapeIntervalSeconds,
+        scrapeJobs: this.scraped.jobs(clients),
+        remoteWrite: [{ url: props.remoteWriteUrl, client: client.client }],
+      });
+    };
     this.service = new DockerService(this, "service", {
       serviceName: "prometheus-agent",
       image: props.image ?? IMAGES.prometheus,
@@ -88,7 +94,17 @@ export class PrometheusAgent extends Construct {
       readOnlyRootfs: true,
       configDir: configDir,
       stopTimeoutSeconds: 60,
-      files: [{ containerPath: `${configDir}/prometheus.yml`, renderedName: "prometheus.yml", content: config }, ...web.files, ...client.files],
+      files: () => [{ containerPath: `${configDir}/prometheus.yml`, renderedName: "prometheus.yml", content: config() }, ...web.files, ...client.files],
     });
+  }
+
+  /** Scrapes a component of this node (on 127.0.0.1: the agent shares the host network). */
+  scrape(component: Scrapeable, labels: Readonly<Record<string, string>>, reach: ScrapeReach = { host: "127.0.0.1" }): void {
+    this.scraped.add(component.metricsEndpoints(reach), labels);
+  }
+
+  /** Its own metrics, on the host's loopback. */
+  metricsEndpoints(): MetricsEndpoint[] {
+    return [{ job: "prometheus-agent", address: `127.0.0.1:${PORTS.prometheus}`, scheme: this.tlsHost ? "https" : "http", check: "basic-auth", labels: { service: "prometheus-agent" } }];
   }
 }

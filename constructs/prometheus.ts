@@ -9,6 +9,7 @@ import { PORTS } from "./ports";
 import { ClientIdentity, clientFiles, webConfigFiles } from "./web-access";
 import { PropProblems } from "./validation";
 import { webConfigHealthcheck } from "./healthchecks";
+import { MetricsEndpoint, Scrapeable, ScrapeClients, ScrapeJobSet, ScrapeReach } from "./scrape";
 
 export interface RuleFileContent {
   /** File name under rules/. */
@@ -67,7 +68,7 @@ export interface PrometheusProps extends HostContext {
 const CONFIG_DIR = "/etc/prometheus";
 
 /** Prometheus server: persistent TSDB, reloadable config (`/-/reload`), alert rules. */
-export class Prometheus extends Construct {
+export class Prometheus extends Construct implements Scrapeable {
   public readonly retentionTime: string;
   public readonly retentionSize: string;
   public readonly scrapeIntervalSeconds: number;
@@ -75,6 +76,9 @@ export class Prometheus extends Construct {
   public readonly acceptRemoteWrite: boolean;
   public readonly service: DockerService;
   private readonly scrapeJobs = new Map<string, ScrapeJob>();
+  private readonly scraped = new ScrapeJobSet();
+  private readonly tlsHost?: string;
+  private readonly publish?: HostBinding;
   private readonly ruleFiles = new Map<string, RuleFileContent>();
   private readonly alertmanagers: string[];
   private readonly remoteWrite: readonly RemoteWriteStore[];
@@ -95,6 +99,8 @@ export class Prometheus extends Construct {
     this.remoteWrite = props.remoteWrite ?? [];
     this.externalLabels = props.externalLabels ?? {};
     const memoryMb = props.memoryMb ?? 2048;
+    this.tlsHost = props.access.tlsHost;
+    this.publish = props.publish;
     new PropProblems(this)
       .duration("retentionTime", this.retentionTime)
       .size("retentionSize", this.retentionSize)
@@ -138,9 +144,25 @@ export class Prometheus extends Construct {
     });
   }
 
-  /** Adds a scrape job; job names are unique. */
+  /**
+   * Scrapes a component: its endpoints, with `labels` (site, node) on every
+   * target. Endpoints of the same job from several hosts share one job.
+   */
+  scrape(component: Scrapeable, labels: Readonly<Record<string, string>>, reach: ScrapeReach = {}): void {
+    const endpoints = component.metricsEndpoints(reach);
+    const taken = endpoints.find((e) => this.scrapeJobs.has(e.job));
+    if (taken) throw new Error(`${this.node.path}: ${component.node.path} offers scrape job ${JSON.stringify(taken.job)}, which was added as given`);
+    this.scraped.add(endpoints, labels);
+  }
+
+  /** Its own metrics, on loopback in its container: only it scrapes itself. */
+  metricsEndpoints(): MetricsEndpoint[] {
+    return [{ job: "prometheus", address: `localhost:${PORTS.prometheus}`, scheme: this.tlsHost ? "https" : "http", check: "basic-auth", labels: { service: "prometheus" } }];
+  }
+
+  /** Adds a scrape job as given (for targets that are not components); job names are unique. */
   addScrapeJob(job: ScrapeJob): void {
-    if (this.scrapeJobs.has(job.name)) throw new Error(`${this.node.path}: duplicate scrape job ${JSON.stringify(job.name)}`);
+    if (this.scrapeJobs.has(job.name) || this.scraped.jobNames().has(job.name)) throw new Error(`${this.node.path}: duplicate scrape job ${JSON.stringify(job.name)}`);
     this.scrapeJobs.set(job.name, job);
   }
 
@@ -179,6 +201,18 @@ export class Prometheus extends Construct {
     return [...new Set(variables)].sort().map((variable) => ({ containerPath: this.secretPath(variable), renderedName: `secrets/${variable}`, content: secretRef(variable) }));
   }
 
+  /** Jobs added as given and jobs of scraped components, by name. */
+  private allScrapeJobs(): ScrapeJob[] {
+    const caOnly = this.client.tls ? { tls: { caFile: this.client.tls.caFile } } : undefined;
+    const clients: ScrapeClients = {
+      // Basic auth only where it is checked; the client certificate only for gateways.
+      "basic-auth": { basicAuth: this.client.basicAuth, ...caOnly },
+      "server-tls": caOnly,
+      "client-certificate": this.client.tls ? { tls: this.client.tls } : undefined,
+    };
+    return [...this.scrapeJobs.values(), ...this.scraped.jobs(clients)].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
   private renderFiles(): ServiceFile[] {
     const byName = <T>(m: Map<string, T>) => [...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v);
     const config = renderPrometheusConfig({
@@ -187,7 +221,7 @@ export class Prometheus extends Construct {
       // Relative to the config file, so the same file validates in rendered/ and runs in the container.
       ruleFiles: this.ruleFiles.size > 0 ? ["rules/*.yml"] : [],
       alertmanagers: this.alertmanagers.map((address): AlertmanagerTarget => ({ address, scheme: "https", client: this.client })),
-      scrapeJobs: byName(this.scrapeJobs),
+      scrapeJobs: this.allScrapeJobs(),
       externalLabels: this.externalLabels,
       remoteWrite: this.remoteWrite.map((store) => this.remoteWriteTarget(store)),
     });
@@ -198,5 +232,11 @@ export class Prometheus extends Construct {
       ...this.remoteWriteSecretFiles(),
       ...byName(this.ruleFiles).map((f) => ({ containerPath: `${CONFIG_DIR}/rules/${f.fileName}`, renderedName: `rules/${f.fileName}`, content: f.content })),
     ];
+  }
+
+  /** The host port it is published at; fails, naming it, when it is not published. */
+  get publishedPort(): number {
+    if (!this.publish) throw new Error(`${this.node.path}: not published on its host, so nothing off the host can reach it; give it a publish binding`);
+    return this.publish.port ?? PORTS.prometheus;
   }
 }

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { MetricsEndpoint, reachAddress, Scrapeable, ScrapeReach } from "./scrape";
 import { IMAGES } from "../versions";
 import { HostBinding, HostContext, publishedPorts, WebAccess } from "./common-props";
 import { DockerService } from "./docker-service";
@@ -25,10 +26,12 @@ export interface PushgatewayProps extends HostContext {
 }
 
 /** Pushgateway for cloud connectors that push; pushed groups survive restarts. */
-export class Pushgateway extends Construct {
+export class Pushgateway extends Construct implements Scrapeable {
   public readonly persistenceInterval: string;
   public readonly service: DockerService;
   public readonly address = `pushgateway:${PORTS.pushgateway}`;
+  private readonly tlsHost?: string;
+  private readonly publish?: HostBinding;
 
   constructor(scope: Construct, id: string, props: PushgatewayProps) {
     super(scope, id);
@@ -37,6 +40,8 @@ export class Pushgateway extends Construct {
     new PropProblems(this).duration("persistenceInterval", this.persistenceInterval).range("memoryMb", memoryMb, 32, 65536).throwIfAny();
 
     const web = webConfigFiles(CONFIG_DIR, props.access);
+    this.tlsHost = props.access.tlsHost;
+    this.publish = props.publish;
     this.service = new DockerService(this, "service", {
       serviceName: "pushgateway",
       image: props.image ?? IMAGES.pushgateway,
@@ -60,5 +65,11 @@ export class Pushgateway extends Construct {
       configDir: CONFIG_DIR,
       files: web.files,
     });
+  }
+
+  /** Pushed series keep the job/instance labels their pusher gave them. */
+  metricsEndpoints(reach: ScrapeReach): MetricsEndpoint[] {
+    const address = reachAddress(this, reach, this.service.serviceName, PORTS.pushgateway, this.publish);
+    return [{ job: "pushgateway", address, scheme: this.tlsHost ? "https" : "http", check: "basic-auth", labels: { service: "pushgateway" }, jobSettings: { honorLabels: true } }];
   }
 }

@@ -1,5 +1,6 @@
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { Construct } from "constructs";
+import { MetricsEndpoint, reachAddress, Scrapeable, ScrapeReach } from "./scrape";
 import { IMAGES } from "../versions";
 import { GatewayRoute, renderNginxGateway } from "./config/nginx-gateway";
 import { tlsRef } from "./config/terraform-content";
@@ -19,7 +20,13 @@ export interface TlsGatewayProps extends HostContext {
   readonly tlsHost: string;
   /** Certificate CNs (host names) allowed through. */
   readonly allowedClients: readonly string[];
-  readonly routes: readonly GatewayRoute[];
+  /** @default [] */
+  readonly routes?: readonly GatewayRoute[];
+  /**
+   * Components whose plain /metrics it serves, each at `/<service>/metrics`
+   * (GET, every allowed client); scraping the gateway scrapes them. @default []
+   */
+  readonly metricsOf?: readonly Scrapeable[];
   /** Further networks to join, where the upstreams are. @default [] */
   readonly extraNetworks?: Network[];
   /** @default 64 */
@@ -39,16 +46,27 @@ const DOCKER_DNS = "127.0.0.11";
  * the edge agent, the log agents): TLS with the host's certificate, a client
  * certificate from the private CA required, allowed CNs and paths listed.
  */
-export class TlsGateway extends Construct {
+export class TlsGateway extends Construct implements Scrapeable {
   public readonly service: DockerService;
+  public readonly port: number;
+  private readonly publish?: HostBinding;
+  /** Each component's endpoints (as seen on this network) and the path the gateway serves them at. */
+  private readonly passed: readonly { readonly endpoint: MetricsEndpoint; readonly path: string }[];
 
   constructor(scope: Construct, id: string, props: TlsGatewayProps) {
     super(scope, id);
     const memoryMb = props.memoryMb ?? 64;
+    this.port = props.port;
+    this.publish = props.publish;
+    this.passed = (props.metricsOf ?? []).flatMap((component) => component.metricsEndpoints({}).map((endpoint) => ({ endpoint, path: `/${endpoint.labels.service}/metrics` })));
+    const routes = [
+      ...(props.routes ?? []),
+      ...this.passed.map(({ endpoint, path }): GatewayRoute => ({ path, method: "GET", upstream: `${endpoint.scheme}://${endpoint.address}${endpoint.metricsPath ?? "/metrics"}` })),
+    ];
     new PropProblems(this)
       .range("port", props.port, 1025, 65535)
       .require(props.allowedClients.length > 0, "allowedClients", "must name at least one client", props.allowedClients)
-      .require(props.routes.length > 0, "routes", "must list at least one route", props.routes)
+      .require(routes.length > 0, "routes", "must list at least one route (or metricsOf a component)", props.routes ?? [])
       .range("memoryMb", memoryMb, 16, 4096)
       .throwIfAny();
 
@@ -59,7 +77,7 @@ export class TlsGateway extends Construct {
       keyFile: `${CONFIG_DIR}/tls/key.pem`,
       clientCaFile: `${CONFIG_DIR}/tls/ca.pem`,
       allowedClients: props.allowedClients,
-      routes: props.routes,
+      routes,
       tempDir: TEMP_DIR,
       resolver: DOCKER_DNS,
     });
@@ -85,5 +103,17 @@ export class TlsGateway extends Construct {
         { containerPath: `${CONFIG_DIR}/tls/ca.pem`, renderedName: "tls/ca.pem", content: tlsRef("ca", "cert") },
       ],
     });
+  }
+
+  /** The metrics it passes, by client certificate; each target keeps its component's job and labels. */
+  metricsEndpoints(reach: ScrapeReach): MetricsEndpoint[] {
+    const address = reachAddress(this, reach, this.service.serviceName, this.port, this.publish);
+    return this.passed.map(({ endpoint, path }) => ({ ...endpoint, check: "client-certificate", through: { scheme: "https", metricsPath: path, address } }));
+  }
+
+  /** The host port it is published at; fails, naming it, when it is not published. */
+  get publishedPort(): number {
+    if (!this.publish) throw new Error(`${this.node.path}: not published on its host, so nothing off the host can reach it; give it a publish binding`);
+    return this.publish.port ?? this.port;
   }
 }

@@ -29,7 +29,7 @@ export function defineStacks(
   const hub = new HubStack(app, stackName(inventory, "hub"), { inventory });
   const { credentials } = hub;
   const edges = inventory.sites.flatMap((site) =>
-    site.nodes.map((node) => new EdgeNodeStack(app, stackName(inventory, edgeStackName(site, node)), { inventory, site, node, credentials })),
+    site.nodes.map((node) => new EdgeNodeStack(app, stackName(inventory, edgeStackName(site, node)), { inventory, site, node, credentials, hubPrometheus: hub.prometheus, hubLokiGateway: hub.lokiGateway })),
   );
   const grafana = new GrafanaStack(app, stackName(inventory, "grafana"), { inventory, imported: loadImportedDashboards(importedDir), credentials });
   return { hub, edges, grafana };

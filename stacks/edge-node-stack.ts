@@ -8,14 +8,14 @@ import type { Credentials } from "../constructs/credentials";
 import { EDGE_AGENT_LOG_DIR, EdgeAgent } from "../constructs/edge-agent";
 import { LogAgent } from "../constructs/log-agent";
 import { NodeExporter } from "../constructs/node-exporter";
-import { PORTS } from "../constructs/ports";
+import type { Prometheus } from "../constructs/prometheus";
+import type { Scrapeable } from "../constructs/scrape";
 import { PrometheusAgent } from "../constructs/prometheus-agent";
 import { SecretVariables } from "../constructs/secret-variables";
 import { TlsGateway } from "../constructs/tls-gateway";
 import type { EdgeNode, Inventory, Site } from "../inventory/schema";
 import { edgeHostName, HUB_HOST } from "../security/pki";
 import { ALERTMANAGER_USERS, alertmanagerReplicas, alertmanagerSettings } from "./beyond-one-hub";
-import { edgeScrapeJobs, GATEWAY_PATHS, logAgentPort, METRICS_GATEWAY_PORT } from "./node-scrape-jobs";
 
 export interface EdgeNodeStackProps {
   readonly inventory: Inventory;
@@ -23,7 +23,15 @@ export interface EdgeNodeStackProps {
   readonly node: EdgeNode;
   /** The hub's credentials: this stack reads its certificate and passwords as cross-stack outputs. */
   readonly credentials: Credentials;
+  /** The hub's Prometheus: it scrapes a pull node's services and evaluates every node's alerts. */
+  readonly hubPrometheus: Prometheus;
+  /** The hub's Loki gateway, where the node's log agent pushes. */
+  readonly hubLokiGateway: TlsGateway;
 }
+
+/** Port of a pull node's metrics gateway (TLS, client certificate): the edge agent and log agent behind it. */
+export const METRICS_GATEWAY_PORT = 9443;
+
 
 /** Stack name of a node: `edge-<site>-<node>` (the inventory rejects collisions); also its certificate name. */
 export const edgeStackName = (site: Site, node: EdgeNode) => edgeHostName(site.name, node.name);
@@ -55,19 +63,18 @@ export class EdgeNodeStack extends TerraformStack {
     // Services without their own TLS/auth: behind the gateway, or plain on loopback (push) or the node (lab).
     const plain = viaGateway ? undefined : exporters;
 
-    new NodeExporter(this, "node-exporter", { ...context, listenAddress: exporters.address, access });
-    new BlackboxExporter(this, "blackbox-exporter", { ...context, publish: exporters, access });
+    const nodeExporter = new NodeExporter(this, "node-exporter", { ...context, listenAddress: exporters.address, access });
+    const blackbox = new BlackboxExporter(this, "blackbox-exporter", { ...context, publish: exporters, access, cameras: node.cameras });
     const edgeAgent = new EdgeAgent(this, "edge-agent", { ...context, image: node.edgeAgentImage ?? inventory.edgeAgent.image, publish: plain });
     const logAgent = new LogAgent(this, "log-agent", {
       ...context,
       kind: node.logAgent,
-      httpPort: logAgentPort(node),
       publish: plain,
       logVolume: edgeAgent.logVolume,
       certificateHost: host,
       config: {
         // The inventory guarantees Loki's gateway is published on a non-loopback address.
-        lokiPushUrl: `https://${hub.address}:${hub.publish.loki?.port ?? PORTS.loki}/loki/api/v1/push`,
+        lokiPushUrl: `https://${hub.address}:${props.hubLokiGateway.publishedPort}/loki/api/v1/push`,
         site: site.name,
         device: node.name,
         edgeAgentLogGlob: `${EDGE_AGENT_LOG_DIR}/*.log`,
@@ -77,51 +84,48 @@ export class EdgeNodeStack extends TerraformStack {
       },
     });
 
+    const labels = { site: site.name, node: node.name };
+    const reach = { host: exporters.address };
+    const scraped: Scrapeable[] = [nodeExporter, edgeAgent, logAgent, blackbox];
     if (viaGateway) {
-      new TlsGateway(this, "metrics-gateway", {
+      const gateway = new TlsGateway(this, "metrics-gateway", {
         ...context,
         serviceName: "metrics-gateway",
         port: METRICS_GATEWAY_PORT,
         publish: { address: node.address },
         tlsHost: host,
         allowedClients: [HUB_HOST],
-        routes: [
-          { path: GATEWAY_PATHS.edgeAgent, method: "GET", upstream: `http://${edgeAgent.service.serviceName}:${PORTS.edgeAgent}/metrics` },
-          { path: GATEWAY_PATHS.logAgent, method: "GET", upstream: `http://${logAgent.service.serviceName}:${logAgentPort(node)}/metrics` },
-        ],
+        metricsOf: [edgeAgent, logAgent],
       });
+      scraped.splice(1, 2, gateway);
     }
 
     // An Alertmanager replica the inventory places on this node (hub.alertmanager.peers):
     // it binds the node's address, gossips with the others over mutual TLS, and
     // needs the receivers' secret variables in this stack too.
     for (const replica of alertmanagerReplicas(inventory).filter((r) => r.stack === host))
-      new Alertmanager(this, replica.serviceName, {
-        ...context,
-        serviceName: replica.serviceName,
-        access: { tlsHost: host, users: [...ALERTMANAGER_USERS] },
-        config: alertmanagerSettings(inventory),
-        cluster: replica.cluster,
-      });
+      props.hubPrometheus.scrape(
+        new Alertmanager(this, replica.serviceName, {
+          ...context,
+          serviceName: replica.serviceName,
+          access: { tlsHost: host, users: [...ALERTMANAGER_USERS] },
+          config: alertmanagerSettings(inventory),
+          cluster: replica.cluster,
+        }),
+        labels,
+      );
 
-    if (site.mode === "push") {
-      const scheme = site.tls ? "https" : "http";
-      new PrometheusAgent(this, "prometheus-agent", {
+    if (pull) {
+      for (const component of scraped) props.hubPrometheus.scrape(component, labels, reach);
+    } else {
+      const agent = new PrometheusAgent(this, "prometheus-agent", {
         ...context,
-        remoteWriteUrl: `https://${hub.address}:${hub.publish.prometheus?.port ?? PORTS.prometheus}/api/v1/write`,
+        remoteWriteUrl: `https://${hub.address}:${props.hubPrometheus.publishedPort}/api/v1/write`,
         identity: host,
         access,
         walHostPath: node.storage.agentWal,
-        scrapeJobs: (client) => [
-          {
-            name: "prometheus-agent",
-            scheme,
-            client,
-            targets: [{ address: `127.0.0.1:${PORTS.prometheus}`, labels: { site: site.name, node: node.name, service: "prometheus-agent" } }],
-          },
-          ...edgeScrapeJobs([{ site, node, host: "127.0.0.1", viaGateway: false }], { exporters: client, gateways: {} }),
-        ],
       });
+      for (const component of [agent, ...scraped]) agent.scrape(component, labels);
     }
   }
 }

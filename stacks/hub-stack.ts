@@ -13,7 +13,6 @@ import {
   LogAgent,
   Loki,
   NodeExporter,
-  PORTS,
   Prometheus,
   Pushgateway,
   SecretVariables,
@@ -32,10 +31,12 @@ import {
   pushNodeIdentities,
 } from "../security/pki";
 import { ALERTMANAGER_USERS, alertmanagerReplicas, alertmanagerSettings, lokiNeedsEgress } from "./beyond-one-hub";
-import { HUB_LABELS, hubScrapeJobs } from "./hub-scrape-jobs";
 
 /** Loki paths the gateway passes for the operator's certificate only (GET, with their query strings). */
 export const LOKI_OPERATOR_PATHS = ["/ready", "/loki/api/v1/query_range", "/prometheus/api/v1/rules"] as const;
+
+/** `site` and `node` of the services that run on the hub itself. */
+export const HUB_LABELS = { site: "hub", node: "hub" } as const;
 
 export interface HubStackProps {
   readonly inventory: Inventory;
@@ -48,6 +49,8 @@ export class HubStack extends TerraformStack {
   public readonly alertmanagers: Alertmanager[];
   public readonly loki: Loki;
   public readonly grafana: Grafana;
+  /** Where every host pushes its logs (client certificates), in front of Loki. */
+  public readonly lokiGateway: TlsGateway;
   /** The private CA, host certificates and passwords every stack uses. */
   public readonly credentials: Credentials;
 
@@ -142,10 +145,10 @@ export class HubStack extends TerraformStack {
       dataHostPath: hub.storage.loki,
     });
     // Loki checks no credentials: pushes come through here, by client certificate.
-    const lokiGateway = new TlsGateway(this, "loki-gateway", {
+    const lokiGateway = (this.lokiGateway = new TlsGateway(this, "loki-gateway", {
       ...context,
       serviceName: "loki-gateway",
-      port: PORTS.loki,
+      port: this.loki.port,
       publish: hub.publish.loki,
       tlsHost,
       allowedClients: [HUB_HOST, ...edgeHostNames(props.inventory), OPERATOR_CLIENT],
@@ -155,12 +158,12 @@ export class HubStack extends TerraformStack {
         ...LOKI_OPERATOR_PATHS.map((path) => ({ path, method: "GET" as const, upstream: `${this.loki.url}${path}`, clients: [OPERATOR_CLIENT], passQuery: true })),
       ],
       extraNetworks: [lokiNetwork],
-    });
+    }));
     for (const file of rules.loki) this.loki.addRuleFile({ fileName: file.fileName, content: renderRuleGroups(file.groups, alerting.runbookUrl) });
 
     this.grafana = new Grafana(this, "grafana", { ...context, publish: hub.publish.grafana, dataHostPath: hub.storage.grafana, tlsHost, extraNetworks: [lokiNetwork] });
     const pushers = pushConnectorIdentities(props.inventory);
-    new Pushgateway(this, "pushgateway", { ...context, publish: hub.publish.pushgateway, dataHostPath: hub.storage.pushgateway, access: { tlsHost, users: ["operator", "prometheus", ...pushers] } });
+    const pushgateway = new Pushgateway(this, "pushgateway", { ...context, publish: hub.publish.pushgateway, dataHostPath: hub.storage.pushgateway, access: { tlsHost, users: ["operator", "prometheus", ...pushers] } });
     // node_exporter shares the host network, so it binds the address itself.
     const nodeExporter = new NodeExporter(this, "node-exporter", {
       ...context,
@@ -169,17 +172,17 @@ export class HubStack extends TerraformStack {
       access: { tlsHost, users: ["operator", "prometheus"] },
     });
     // Probes only the hub's own certificate (its expiry alert); cameras are probed at their nodes.
-    new BlackboxExporter(this, "blackbox-exporter", { ...context, cameras: false, access: { tlsHost, users: ["operator", "prometheus"] } });
-    new CameraHub(this, "camera-hub", { ...context, image: hub.cameraHub.image, publish: hub.publish.cameraHub });
+    const blackbox = new BlackboxExporter(this, "blackbox-exporter", { ...context, access: { tlsHost, users: ["operator", "prometheus"] } });
+    const cameraLocations = props.inventory.sites.flatMap((site) => site.nodes.flatMap((node) => node.cameras.map((camera) => ({ camera: camera.name, site: site.name, node: node.name }))));
+    const cameraHub = new CameraHub(this, "camera-hub", { ...context, image: hub.cameraHub.image, publish: hub.publish.cameraHub, cameraLocations });
 
     // The hub's own containers (connectors, camera hub, the stack) ship logs like any node's.
-    new LogAgent(this, "log-agent", {
+    const logAgent = new LogAgent(this, "log-agent", {
       ...context,
       kind: hub.logAgent,
-      httpPort: hub.logAgent === "alloy" ? PORTS.alloy : PORTS.promtail,
       certificateHost: HUB_HOST,
       config: {
-        lokiPushUrl: `https://${lokiGateway.service.serviceName}:${PORTS.loki}/loki/api/v1/push`,
+        lokiPushUrl: `https://${lokiGateway.service.serviceName}:${lokiGateway.port}/loki/api/v1/push`,
         site: HUB_LABELS.site,
         device: HUB_LABELS.node,
         edgeAgentService: "edge-agent",
@@ -188,10 +191,13 @@ export class HubStack extends TerraformStack {
       },
     });
 
-    const connectors = new Construct(this, "connectors");
-    for (const c of props.inventory.connectors)
-      new Connector(connectors, c.name, { ...context, name: c.name, image: c.image, metrics: c.metrics, metricsPort: c.port, pushIdentity: connectorIdentity(c.name) });
+    const connectorsScope = new Construct(this, "connectors");
+    const connectors = props.inventory.connectors.map(
+      (c) => new Connector(connectorsScope, c.name, { ...context, name: c.name, image: c.image, metrics: c.metrics, metricsPort: c.port, pushIdentity: connectorIdentity(c.name) }),
+    );
 
-    for (const job of hubScrapeJobs(props.inventory, nodeExporter.address, this.prometheus.client)) this.prometheus.addScrapeJob(job);
+    // Everything here is scraped where it runs; pull nodes add theirs from their own stacks.
+    const scrapedHere = [this.prometheus, ...this.alertmanagers, this.loki, this.grafana, pushgateway, logAgent, cameraHub, nodeExporter, blackbox, ...connectors];
+    for (const component of scrapedHere) this.prometheus.scrape(component, HUB_LABELS);
   }
 }

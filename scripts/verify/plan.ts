@@ -5,7 +5,7 @@
 import { deploymentRules } from "../../alert-rules";
 import type { Inventory } from "../../inventory/schema";
 import { edgeHostName } from "../../security/pki";
-import { HUB_LABELS } from "../../stacks/hub-scrape-jobs";
+import { HUB_LABELS } from "../../stacks/hub-stack";
 import { alertmanagerConfig, heartbeatDelivered, notificationsHealthy, watchdogFiring } from "./checks/alertmanager";
 import { hubCertificates } from "./checks/certificates";
 import { grafanaDatasources } from "./checks/grafana";

@@ -14,7 +14,7 @@ import { dirname, join, relative } from "node:path";
 import { parse, stringify } from "yaml";
 import { durationSeconds } from "../../../alert-rules/settings";
 import type { Inventory } from "../../../inventory/schema";
-import { CERTIFICATE_PROBE_JOB } from "../../../stacks/node-scrape-jobs";
+import { CERTIFICATE_PROBE_JOB } from "../../../constructs/blackbox-exporter";
 import { freePort, start, Started, waitUntilReady } from "../../support/processes";
 
 export type Labels = Record<string, string>;

@@ -3,8 +3,8 @@
 // client certificate (from the outputs), and the hub's own certificate probe.
 import { X509Certificate } from "node:crypto";
 import { connect } from "node:tls";
-import { HUB_LABELS } from "../../../stacks/hub-scrape-jobs";
-import { CERTIFICATE_PROBE_JOB } from "../../../stacks/node-scrape-jobs";
+import { HUB_LABELS } from "../../../stacks/hub-stack";
+import { CERTIFICATE_PROBE_JOB } from "../../../constructs/blackbox-exporter";
 import type { Context } from "../context";
 import { Service, SERVICES } from "../endpoints";
 import { connectionFailure } from "../http";

@@ -6,7 +6,7 @@ import { hostname } from "node:os";
 import type { Context } from "../context";
 import { excerpt, RequestOptions } from "../http";
 import { CheckFailure, fail, Outcome, pass } from "../types";
-import { HUB_LABELS } from "../../../stacks/hub-scrape-jobs";
+import { HUB_LABELS } from "../../../stacks/hub-stack";
 import { rulesHealthy } from "./prometheus";
 
 /** Labels of verify's test lines: the hub's site, the operator as device, low cardinality like every stream. */

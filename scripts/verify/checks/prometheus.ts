@@ -1,7 +1,7 @@
 // Checks through the hub's Prometheus: is it up, are its targets up, are its
 // rule groups loaded and evaluating, do push nodes' samples arrive, what do the
 // certificate probes say.
-import { CERTIFICATE_PROBE_JOB } from "../../../stacks/node-scrape-jobs";
+import { CERTIFICATE_PROBE_JOB } from "../../../constructs/blackbox-exporter";
 import type { Context } from "../context";
 import { excerpt } from "../http";
 import { CheckFailure, fail, Outcome, pass, skip } from "../types";
