@@ -2,11 +2,10 @@
 // overridable from the inventory (alerting.settings); rules and dashboards read
 // the same values, so a panel shows what its alert watches.
 import { parse } from "yaml";
-import { deploymentRules, renderRuleGroups } from "../alert-rules";
-import { resolveAlertSettings } from "../alert-rules/settings";
-import { camerasDashboard } from "../dashboards/cameras";
-import { stackHealthDashboard } from "../dashboards/stack-health";
+import { renderRuleGroups } from "../constructs/config/rule-files";
+import { CAMERAS_UID, STACK_HEALTH_UID } from "../dashboards/panels";
 import { dashboardJson } from "../dashboards/serialize";
+import { dashboardsOf, ruleFilesOf } from "./support/generated";
 import { exampleDocument, inventoryFrom } from "./support/example";
 import { InventoryError } from "../inventory/load";
 
@@ -19,13 +18,14 @@ const withSettings = (settings: Record<string, unknown>) => {
 describe("alert settings from the inventory", () => {
   it("change the rules and the panels alike", () => {
     const inventory = withSettings({ cameraOfflineFor: "1m", ignoredFilesystems: "tmpfs|nfs", cameraProbeSelector: 'job="doorbells"' });
-    const cameras = deploymentRules(inventory).prometheus.find((f) => f.fileName === "cameras.yml")!;
+    const rules = ruleFilesOf(inventory).prometheus;
+    const cameras = rules.find((f) => f.fileName === "cameras.yml")!;
     const offline = parse(renderRuleGroups(cameras.groups, "https://x/R.md")).groups[0].rules.find((r: { alert: string }) => r.alert === "CameraOffline");
     expect(offline).toMatchObject({ expr: 'probe_success{job="doorbells"} == 0', for: "1m" });
-    const settings = resolveAlertSettings(inventory.alerting.settings);
-    expect(dashboardJson(camerasDashboard(settings).build())).toContain('probe_success{job=\\"doorbells\\"');
-    expect(dashboardJson(stackHealthDashboard(settings).build())).toContain('fstype!~\\"tmpfs|nfs\\"');
-    const disk = deploymentRules(inventory).prometheus.flatMap((f) => f.groups.flatMap((g) => g.rules)).filter((r) => r.expr.includes("fstype"));
+    const dashboards = dashboardsOf(inventory).map(({ dashboard }) => dashboard.build());
+    expect(dashboardJson(dashboards.find((d) => d.uid === CAMERAS_UID)!)).toContain('probe_success{job=\\"doorbells\\"');
+    expect(dashboardJson(dashboards.find((d) => d.uid === STACK_HEALTH_UID)!)).toContain('fstype!~\\"tmpfs|nfs\\"');
+    const disk = rules.flatMap((f) => f.groups.flatMap((g) => g.rules)).filter((r) => r.expr.includes("fstype"));
     expect(disk.length).toBeGreaterThan(0);
     for (const rule of disk) expect(rule.expr).toContain('fstype!~"tmpfs|nfs"');
   });

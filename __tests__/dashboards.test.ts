@@ -6,10 +6,7 @@ import { Dashboard } from "../.gen/providers/grafana/dashboard";
 import { DataSource } from "../.gen/providers/grafana/data-source";
 import { Folder } from "../.gen/providers/grafana/folder";
 import { GrafanaProvider } from "../.gen/providers/grafana/provider";
-import { resolveAlertSettings } from "../alert-rules/settings";
-import { DASHBOARDS } from "../dashboards";
-
-const SETTINGS = resolveAlertSettings();
+import { dashboardsOf } from "./support/generated";
 import { importDashboard, loadImportedDashboards } from "../dashboards/imported";
 import { dashboardJson } from "../dashboards/serialize";
 import { defineStacks } from "../stacks/app";
@@ -21,7 +18,8 @@ import { KNOWN_METRICS } from "./support/metric-catalog";
 
 const IMPORTED = join(ROOT, "dashboards", "imported");
 const imported = loadImportedDashboards(IMPORTED);
-const models = [...DASHBOARDS.map((d) => d.build(SETTINGS).build() as unknown as Record<string, any>), ...imported.map((i) => i.model as Record<string, any>)];
+const GENERATED = dashboardsOf();
+const models = [...GENERATED.map((d) => d.dashboard.build() as unknown as Record<string, any>), ...imported.map((i) => i.model as Record<string, any>)];
 
 type Panel = { type: string; title?: string; description?: string; fieldConfig?: { defaults?: { unit?: string } }; targets?: { expr?: string; datasource?: { type?: string } }[]; panels?: Panel[] };
 const panelsOf = (model: Record<string, any>): Panel[] => (model.panels as Panel[]).flatMap((p) => [p, ...(p.panels ?? [])]).filter((p) => p.type !== "row");
@@ -36,8 +34,8 @@ function substituteMacros(expr: string): string {
 describe("grafana stack", () => {
   const app = Testing.app();
   const inventory = exampleInventory();
-  const { credentials } = new HubStack(app, "hub", { inventory });
-  const json = Testing.synth(new GrafanaStack(app, "grafana", { inventory, imported, credentials }));
+  const hub = new HubStack(app, "hub", { inventory });
+  const json = Testing.synth(new GrafanaStack(app, "grafana", { inventory, imported, credentials: hub.credentials, panels: hub.prometheus.dashboardPanels() }));
   const parsed = JSON.parse(json);
 
   it("talks to the hub's Grafana over TLS, trusting the private CA, with credentials from a sensitive variable", () => {
@@ -90,12 +88,12 @@ describe("grafana stack", () => {
 });
 
 describe("dashboards", () => {
-  it.each(DASHBOARDS.map((d) => [d.build(SETTINGS).build().uid, d]))("%s matches its snapshot", (_uid, d) => {
-    expect(JSON.parse(dashboardJson(d.build(SETTINGS).build()))).toMatchSnapshot();
+  it.each(GENERATED.map((d) => [d.dashboard.build().uid!, d.dashboard] as const))("%s matches its snapshot", (_uid, d) => {
+    expect(JSON.parse(dashboardJson(d.build()))).toMatchSnapshot();
   });
 
   it("have fixed UIDs and the common tags", () => {
-    for (const model of models.slice(0, DASHBOARDS.length)) {
+    for (const model of models.slice(0, GENERATED.length)) {
       expect(model.uid).toMatch(/^home-[a-z-]+$/);
       expect(model.tags).toEqual(expect.arrayContaining(["home-observability", "generated"]));
     }
@@ -113,13 +111,13 @@ describe("dashboards", () => {
   });
 
   it("have a site variable", () => {
-    for (const model of models.slice(0, DASHBOARDS.length)) expect(model.templating.list.map((v: { name: string }) => v.name)).toContain("site");
+    for (const model of models.slice(0, GENERATED.length)) expect(model.templating.list.map((v: { name: string }) => v.name)).toContain("site");
   });
 
   it("serialise to the same JSON twice, without keys Grafana adds on save", () => {
-    for (const { build } of DASHBOARDS) {
-      const first = dashboardJson(build(SETTINGS).build());
-      expect(dashboardJson(build(SETTINGS).build())).toBe(first);
+    for (const { dashboard } of GENERATED) {
+      const first = dashboardJson(dashboard.build());
+      expect(dashboardJson(dashboard.build())).toBe(first);
       const model = JSON.parse(first);
       expect(model.id).toBeUndefined();
       expect(model.version).toBeUndefined();

@@ -151,7 +151,7 @@ describe("adding a site", () => {
   it("changes the hub only where the site appears: scrape targets, sensor rules, runbook-free config", () => {
     const changed = [...after.rendered.keys()].filter((key) => before.rendered.get(key) !== after.rendered.get(key));
     // The Loki gateway lets the new node's certificate in.
-    expect(changed.filter((k) => !k.startsWith("edge-barn-loft/"))).toEqual(["hub/loki-gateway/nginx.conf", "hub/prometheus/prometheus.yml", "hub/prometheus/rules/sensors.yml"]);
+    expect(changed.filter((k) => !k.startsWith("edge-barn-loft/"))).toEqual(["hub/loki-gateway/nginx.conf", "hub/prometheus/prometheus.yml", "hub/prometheus/rules/edge-agent.yml"]);
     expect(after.rendered.get("hub/prometheus/prometheus.yml")).toContain("192.168.1.40:9115");
   });
 });

@@ -181,11 +181,11 @@ describe("hub stack", () => {
   });
 
   it("scrapes what it runs; pull nodes add theirs from their own stacks", () => {
-    const alone = filesOf(parsed, "prometheus").find((u) => u.file.endsWith("prometheus.yml"))!.content;
+    const alone = filesOf(parsed, "prometheus").find((u) => u.file === "/etc/prometheus/prometheus.yml")!.content;
     expect(alone).not.toContain("192.168.1.21:9100");
     const app = Testing.app();
     const { hub } = defineStacks(app, exampleInventory());
-    const config = filesOf(JSON.parse(Testing.synth(hub)), "prometheus").find((u) => u.file.endsWith("prometheus.yml"))!.content;
+    const config = filesOf(JSON.parse(Testing.synth(hub)), "prometheus").find((u) => u.file === "/etc/prometheus/prometheus.yml")!.content;
     expect(config).toContain("192.168.1.21:9100");
     // The edge agent is behind the node's metrics gateway.
     expect(config).toContain("192.168.1.22:9443");

@@ -118,7 +118,7 @@ describe("hostile strings in every free-text field", () => {
   });
 
   it("keeps legitimate text inert where Prometheus expands templates (constructs used directly)", () => {
-    const { renderRuleGroups } = require("../alert-rules/render");
+    const { renderRuleGroups } = require("../constructs/config/rule-files");
     const { cameraRules } = require("../alert-rules/cameras");
     const { resolveAlertSettings } = require("../alert-rules/settings");
     const text = renderRuleGroups(cameraRules(resolveAlertSettings()).groups, 'https://git.example/{{ with query "up" }}x{{ end }}');

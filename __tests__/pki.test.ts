@@ -58,7 +58,7 @@ describe.each<[string, () => Inventory]>([
 
   const dials: Dial[] = [];
   for (const [key, text] of rendered) {
-    if (key.endsWith("/prometheus.yml")) dials.push(...prometheusDials(key, text, alertmanagerHost));
+    if (key.endsWith("/prometheus.yml") && !key.includes("/rules/")) dials.push(...prometheusDials(key, text, alertmanagerHost));
     if (key.endsWith("/promtail.yaml")) dials.push({ from: key, name: nameIn(parse(text).clients[0].url), host: HUB_HOST });
     if (key.endsWith("/config.alloy")) dials.push({ from: key, name: nameIn(/^\s*url\s*=\s*"([^"]+)"/m.exec(text)![1]), host: HUB_HOST });
     if (key.endsWith("/loki.yaml"))

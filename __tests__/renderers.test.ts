@@ -1,5 +1,7 @@
 import { parse } from "yaml";
-import { deploymentRules, renderRuleGroups, renderRuleTests, resolveAlertSettings, stackHealthRules } from "../alert-rules";
+import { prometheusRules, resolveAlertSettings } from "../alert-rules";
+import { renderRuleGroups, renderRuleTests } from "../constructs/config/rule-files";
+import { ruleFilesOf } from "./support/generated";
 import { BLACKHOLE, renderAlertmanagerConfig } from "../constructs/config/alertmanager-config";
 import { renderGrafanaIni } from "../constructs/config/grafana-ini";
 import { renderLokiConfig } from "../constructs/config/loki-config";
@@ -226,8 +228,8 @@ describe("toTerraformContent", () => {
 });
 
 describe("rule files", () => {
-  const files = deploymentRules(exampleInventory()).prometheus;
-  const file = stackHealthRules(resolveAlertSettings());
+  const files = ruleFilesOf(exampleInventory()).prometheus;
+  const file = prometheusRules(resolveAlertSettings());
 
   it("gives every alert a CamelCase name, a severity, summary, description and runbook link", () => {
     for (const f of files) {
@@ -255,7 +257,7 @@ describe("rule files", () => {
   });
 
   it("derives one stale rule per staleAfter threshold from the inventory", () => {
-    const sensors = files.find((f) => f.fileName === "sensors.yml")!;
+    const sensors = files.find((f) => f.fileName === "edge-agent.yml")!;
     const stale = sensors.groups[0].rules.filter((r) => r.alert === "SensorStale").map((r) => r.expr);
     expect(stale).toEqual([
       'time() - sensor_last_update_timestamp_seconds{sensor=~"porch-temperature"} > 600',
@@ -271,7 +273,7 @@ describe("rule files", () => {
   });
 
   it("expands label templates in the expected annotations of test cases", () => {
-    const tests = parse(renderRuleTests(file, "stack-health.yml", "https://x.example/R.md"));
+    const tests = parse(renderRuleTests(file, "prometheus.yml", "https://x.example/R.md"));
     const down = tests.tests[1].alert_rule_test[1].exp_alerts[0];
     expect(down.exp_annotations.summary).toBe("node-exporter on porch (home) is not answering scrapes");
     expect(down.exp_labels.severity).toBe("warning");

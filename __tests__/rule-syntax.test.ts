@@ -1,8 +1,8 @@
-import { deploymentRules } from "../alert-rules";
 import { exampleInventory } from "./support/example";
+import { ruleFilesOf } from "./support/generated";
 import { logqlErrors, promqlErrors } from "./support/grammars";
 
-const rules = deploymentRules(exampleInventory());
+const rules = ruleFilesOf(exampleInventory());
 const exprs = (files: { groups: readonly { rules: readonly { alert: string; expr: string }[] }[] }[]) =>
   files.flatMap((f) => f.groups.flatMap((g) => g.rules.map((r) => [r.alert, r.expr])));
 

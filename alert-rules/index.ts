@@ -1,28 +1,14 @@
-import type { Inventory } from "../inventory/schema";
-import { cameraRules } from "./cameras";
-import { edgeRules } from "./edge";
-import { LogRuleFile, logAlertRules } from "./log-alerts";
-import { sensorRules } from "./sensors";
-import { AlertSettings, resolveAlertSettings } from "./settings";
-import { stackHealthRules } from "./stack-health";
-import { RuleFile } from "./types";
-
+// Typed alert rules, one file per component; each component's mixin
+// (constructs/) builds its file from these and its settings.
+export * from "./alertmanager";
+export * from "./blackbox-exporter";
 export * from "./cameras";
-export * from "./edge";
-export * from "./inhibitions";
+export * from "./connectors";
+export * from "./edge-agent";
 export * from "./log-alerts";
-export * from "./render";
-export * from "./sensors";
+export * from "./loki";
+export * from "./node-exporter";
+export * from "./prometheus";
+export * from "./prometheus-agent";
 export * from "./settings";
-export * from "./stack-health";
 export * from "./types";
-
-/** Every rule file of the deployment: Prometheus rules (with their tests) and Loki ruler rules. */
-/** The deployment's rules, with its settings (`alerting.settings`) and, for tests, `overrides` on top. */
-export function deploymentRules(inv: Inventory, overrides: AlertSettings = {}): { prometheus: RuleFile[]; loki: LogRuleFile[] } {
-  const s = resolveAlertSettings({ ...inv.alerting.settings, ...overrides });
-  return {
-    prometheus: [cameraRules(s), sensorRules(inv, s), edgeRules(inv, s), stackHealthRules(s)],
-    loki: [logAlertRules(s)],
-  };
-}

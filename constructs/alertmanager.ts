@@ -1,5 +1,8 @@
 import { Construct } from "constructs";
 import { MetricsEndpoint, Scrapeable } from "./scrape";
+import { MixinUse, Monitored, MonitoringMixin, useMixin } from "./monitoring";
+import { alertmanagerRules } from "../alert-rules/alertmanager";
+import { alertmanagerPanels } from "../dashboards/panels/alertmanager";
 import { IMAGES } from "../versions";
 import { AlertmanagerConfig, receiverSecrets, renderAlertmanagerConfig } from "./config/alertmanager-config";
 import { secretRef, tlsRef } from "./config/terraform-content";
@@ -59,7 +62,10 @@ const SECRETS_DIR = `${CONFIG_DIR}/secrets`;
  * volume. Each receiver secret is its own file, filled in by Terraform from a
  * sensitive variable, and read by Alertmanager through `*_file` settings.
  */
-export class Alertmanager extends Construct implements Scrapeable {
+/** Alertmanager's alert (notifications failing) and panel. */
+export const ALERTMANAGER_MIXIN: MonitoringMixin<void> = { name: "alertmanager", rules: (_, s) => [alertmanagerRules(s)], panels: () => alertmanagerPanels() };
+
+export class Alertmanager extends Construct implements Scrapeable, Monitored {
   public readonly dataRetention: string;
   public readonly service: DockerService;
   /** host:port Prometheus and Loki's ruler reach it at: its name on the stack network, or a replica's bound address. */
@@ -146,6 +152,10 @@ export class Alertmanager extends Construct implements Scrapeable {
         })),
       ],
     });
+  }
+
+  monitoring(): MixinUse[] {
+    return [useMixin(ALERTMANAGER_MIXIN, undefined)];
   }
 
   /** Every replica where it runs: a silent one would stop sharing silences. */

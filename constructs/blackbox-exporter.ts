@@ -8,6 +8,10 @@ import { PropProblems } from "./validation";
 import { webConfigHealthcheck } from "./healthchecks";
 import { clientFiles, webConfigFiles } from "./web-access";
 import { MetricsEndpoint, reachAddress, Scrapeable, ScrapeReach } from "./scrape";
+import { MixinUse, Monitored, MonitoringMixin, useMixin } from "./monitoring";
+import { certificateRules } from "../alert-rules/blackbox-exporter";
+import { cameraRules } from "../alert-rules/cameras";
+import { cameraProbePanels } from "../dashboards/panels/blackbox-exporter";
 
 const CONFIG_DIR = "/etc/blackbox_exporter";
 
@@ -39,7 +43,19 @@ export interface BlackboxExporterProps extends HostContext {
  * when it serves TLS, its own certificate: every service of a host serves the
  * same one, so the probe tells when the host's certificate nears its expiry.
  */
-export class BlackboxExporter extends Construct implements Scrapeable {
+/** What one exporter adds to its kind's alerts: how many cameras it probes. */
+interface BlackboxFacts {
+  readonly cameras: number;
+}
+
+/** Certificate alerts of every host; camera alerts and panels where cameras are probed. */
+export const BLACKBOX_EXPORTER_MIXIN: MonitoringMixin<BlackboxFacts> = {
+  name: "blackbox-exporter",
+  rules: (facts, s) => [certificateRules(s), ...(facts.some((f) => f.cameras > 0) ? [cameraRules(s)] : [])],
+  panels: (facts, s) => (facts.some((f) => f.cameras > 0) ? cameraProbePanels(s) : []),
+};
+
+export class BlackboxExporter extends Construct implements Scrapeable, Monitored {
   public readonly probeTimeoutSeconds: number;
   public readonly probeIntervalSeconds: number;
   public readonly service: DockerService;
@@ -83,6 +99,10 @@ export class BlackboxExporter extends Construct implements Scrapeable {
       configDir: CONFIG_DIR,
       files: [{ containerPath: `${CONFIG_DIR}/blackbox.yml`, renderedName: "blackbox.yml", content: config }, ...web.files, ...(trust?.files ?? [])],
     });
+  }
+
+  monitoring(): MixinUse[] {
+    return [useMixin(BLACKBOX_EXPORTER_MIXIN, { cameras: this.cameras.length })];
   }
 
   /**

@@ -1,6 +1,8 @@
 import { Construct } from "constructs";
 import type { Relabel } from "./config/prometheus-config";
 import { MetricsEndpoint, reachAddress, Scrapeable, ScrapeReach } from "./scrape";
+import { MixinUse, Monitored, MonitoringMixin, useMixin } from "./monitoring";
+import { cameraHubPanels } from "../dashboards/panels/camera-hub";
 import { HostBinding, HostContext, publishedPorts } from "./common-props";
 import { DockerService } from "./docker-service";
 import { PORTS } from "./ports";
@@ -29,7 +31,10 @@ export interface CameraLocation {
 }
 
 /** The camera hub, tapo-camera-mcp (FastAPI + MCP): `/api/status` for health, `/metrics` for Prometheus. */
-export class CameraHub extends Construct implements Scrapeable {
+/** The camera hub's panels (its alert rides with the camera probes' rules, cameras.yml). */
+export const CAMERA_HUB_MIXIN: MonitoringMixin<void> = { name: "camera-hub", rules: () => [], panels: (_, s) => cameraHubPanels(s) };
+
+export class CameraHub extends Construct implements Scrapeable, Monitored {
   public readonly service: DockerService;
   public readonly address = `tapo-camera-mcp:${PORTS.cameraHub}`;
   private readonly publish?: HostBinding;
@@ -53,6 +58,10 @@ export class CameraHub extends Construct implements Scrapeable {
       healthcheck: ["python3", "-c", `import urllib.request; urllib.request.urlopen("http://127.0.0.1:${PORTS.cameraHub}/api/status", timeout=4)`],
       ports: publishedPorts(props.publish, PORTS.cameraHub),
     });
+  }
+
+  monitoring(): MixinUse[] {
+    return [useMixin(CAMERA_HUB_MIXIN, undefined)];
   }
 
   metricsEndpoints(reach: ScrapeReach): MetricsEndpoint[] {

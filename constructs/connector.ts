@@ -1,5 +1,8 @@
 import { Construct } from "constructs";
 import { MetricsEndpoint, Scrapeable } from "./scrape";
+import { MixinUse, Monitored, MonitoringMixin, useMixin } from "./monitoring";
+import { connectorRules, PusherRef } from "../alert-rules/connectors";
+import { connectorPanels } from "../dashboards/panels/connectors";
 import { HostContext } from "./common-props";
 import { DockerService } from "./docker-service";
 import { PORTS } from "./ports";
@@ -17,6 +20,8 @@ export interface ConnectorProps extends HostContext {
   readonly metricsPort?: number;
   /** Password identity it pushes to the pushgateway as (push only). */
   readonly pushIdentity: string;
+  /** For push: age of its last push (`push_time_seconds`) after which it counts as stale. @default "15m" */
+  readonly pushStaleAfter?: string;
   /** @default 256 */
   readonly memoryMb?: number;
 }
@@ -30,19 +35,34 @@ const CREDENTIALS_DIR = "/run/secrets/home-observability";
  * PUSHGATEWAY_PASSWORD_FILE and PUSHGATEWAY_CA_FILE: the pushgateway refuses
  * pushes without them.
  */
-export class Connector extends Construct implements Scrapeable {
+/** What one connector adds to its kind's alerts: whether it pushes, and when that is stale. */
+interface ConnectorFacts {
+  readonly pusher?: PusherRef;
+}
+
+/** Stale-push alerts of every connector that pushes, and the connectors' panel. */
+export const CONNECTOR_MIXIN: MonitoringMixin<ConnectorFacts> = {
+  name: "connectors",
+  rules: (facts) => [connectorRules(facts.flatMap((f) => (f.pusher ? [f.pusher] : [])))],
+  panels: (facts) => (facts.some((f) => f.pusher) ? connectorPanels() : []),
+};
+
+export class Connector extends Construct implements Scrapeable, Monitored {
   public readonly service: DockerService;
   /** host:port Prometheus scrapes, when metrics is "scrape". */
   public readonly metricsAddress?: string;
   public readonly name: string;
+  private readonly pusher?: PusherRef;
 
   constructor(scope: Construct, id: string, props: ConnectorProps) {
     super(scope, id);
     const memoryMb = props.memoryMb ?? 256;
     this.name = props.name;
+    this.pusher = props.metrics === "push" ? { name: props.name, staleAfter: props.pushStaleAfter ?? "15m" } : undefined;
     new PropProblems(this)
       .require(props.metrics !== "scrape" || props.metricsPort !== undefined, "metricsPort", "is required when metrics is scrape", props.metricsPort)
       .range("memoryMb", memoryMb, 32, 65536)
+      .duration("pushStaleAfter", props.pushStaleAfter ?? "15m")
       .throwIfAny();
     this.metricsAddress = props.metrics === "scrape" ? `${props.name}:${props.metricsPort}` : undefined;
 
@@ -67,6 +87,10 @@ export class Connector extends Construct implements Scrapeable {
       // The operator's image: its own HEALTHCHECK applies; scrape or push staleness alerts watch it.
       healthcheck: null,
     });
+  }
+
+  monitoring(): MixinUse[] {
+    return [useMixin(CONNECTOR_MIXIN, { pusher: this.pusher })];
   }
 
   /** One job per connector that exposes /metrics, so their `up` is told apart; none for a pusher. */

@@ -1,6 +1,9 @@
 import { Volume } from "@cdktf/provider-docker/lib/volume";
 import { Construct } from "constructs";
 import { MetricsEndpoint, reachAddress, Scrapeable, ScrapeReach } from "./scrape";
+import { MixinUse, Monitored, MonitoringMixin, useMixin } from "./monitoring";
+import { SensorRef, sensorRules } from "../alert-rules/edge-agent";
+import { sensorPanels } from "../dashboards/panels/edge-agent";
 import { HostBinding, HostContext, publishedPorts } from "./common-props";
 import { DockerService } from "./docker-service";
 import { PORTS } from "./ports";
@@ -13,23 +16,36 @@ export interface EdgeAgentProps extends HostContext {
   readonly publish?: HostBinding;
   /** @default 256 */
   readonly memoryMb?: number;
+  /** The sensors it reports, by the `sensor` label of its series, and how old a last update may be (a Prometheus duration). @default [] */
+  readonly sensors?: readonly { readonly name: string; readonly staleAfter: string }[];
 }
+
+/** Sensor alerts (stale, missing) of every sensor the watched edge agents report, and the Sensors panels. */
+export const EDGE_AGENT_MIXIN: MonitoringMixin<readonly SensorRef[]> = {
+  name: "edge-agent",
+  rules: (facts, s) => [sensorRules(facts.flat(), s)],
+  panels: (_, s) => sensorPanels(s),
+};
 
 /** Where the edge agent writes its log files (and the log agent reads them). */
 export const EDGE_AGENT_LOG_DIR = "/var/log/edge-agent";
 
 /** The operator's edge agent: device telemetry on :9400/metrics, logs in /var/log/edge-agent. */
-export class EdgeAgent extends Construct implements Scrapeable {
+export class EdgeAgent extends Construct implements Scrapeable, Monitored {
   public readonly service: DockerService;
   /** The log directory's volume, for the log agent to mount read-only. */
   public readonly logVolume: Volume;
   private readonly publish?: HostBinding;
+  public readonly sensors: readonly { readonly name: string; readonly staleAfter: string }[];
 
   constructor(scope: Construct, id: string, props: EdgeAgentProps) {
     super(scope, id);
     const memoryMb = props.memoryMb ?? 256;
     this.publish = props.publish;
-    new PropProblems(this).range("memoryMb", memoryMb, 32, 65536).throwIfAny();
+    this.sensors = props.sensors ?? [];
+    const problems = new PropProblems(this).range("memoryMb", memoryMb, 32, 65536);
+    this.sensors.forEach((sensor, i) => problems.duration(`sensors[${i}].staleAfter`, sensor.staleAfter));
+    problems.throwIfAny();
 
     this.service = new DockerService(this, "service", {
       serviceName: "edge-agent",
@@ -45,6 +61,12 @@ export class EdgeAgent extends Construct implements Scrapeable {
       ports: publishedPorts(props.publish, PORTS.edgeAgent),
     });
     this.logVolume = this.service.volumes[0];
+  }
+
+  /** Its sensors, placed where its scraper's labels say it runs. */
+  monitoring(labels: Readonly<Record<string, string>>): MixinUse[] {
+    const sensors = this.sensors.map((sensor) => ({ site: labels.site ?? "", node: labels.node ?? "", sensor: sensor.name, staleAfter: sensor.staleAfter }));
+    return [useMixin(EDGE_AGENT_MIXIN, sensors)];
   }
 
   /** Plain HTTP, no credentials: on a network others can reach, put a TlsGateway in front. */

@@ -1,6 +1,8 @@
 import { Volume } from "@cdktf/provider-docker/lib/volume";
 import { Construct } from "constructs";
 import { MetricsEndpoint, reachAddress, Scrapeable, ScrapeReach } from "./scrape";
+import { MixinUse, Monitored, MonitoringMixin, useMixin } from "./monitoring";
+import { logAgentPanels } from "../dashboards/panels/log-agent";
 import { PORTS } from "./ports";
 import { IMAGES } from "../versions";
 import { alloyCommand, renderAlloyConfig } from "./config/alloy-config";
@@ -43,7 +45,10 @@ const AGENTS = {
  * Ships the edge agent's log files and every container's logs to Loki. Read
  * positions live on a volume, so a restart neither loses nor repeats lines.
  */
-export class LogAgent extends Construct implements Scrapeable {
+/** The log agents' panels, one per agent kind in use (their alerts are Loki's: lines discarded). */
+export const LOG_AGENT_MIXIN: MonitoringMixin<LogAgentKind> = { name: "log-agent", rules: () => [], panels: (kinds) => logAgentPanels(kinds) };
+
+export class LogAgent extends Construct implements Scrapeable, Monitored {
   public readonly kind: LogAgentKind;
   public readonly service: DockerService;
   public readonly httpPort: number;
@@ -98,6 +103,10 @@ export class LogAgent extends Construct implements Scrapeable {
         },
       ],
     });
+  }
+
+  monitoring(): MixinUse[] {
+    return [useMixin(LOG_AGENT_MIXIN, this.kind)];
   }
 
   /** Plain HTTP, no credentials: on a network others can reach, put a TlsGateway in front. */

@@ -1,6 +1,12 @@
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { Construct } from "constructs";
 import { MetricsEndpoint, Scrapeable } from "./scrape";
+import { MixinUse, Monitored, MonitoringMixin, useMixin } from "./monitoring";
+import { lokiRules } from "../alert-rules/loki";
+import { LogRuleFile, logAlertRules } from "../alert-rules/log-alerts";
+import { AlertSettings, resolveAlertSettings } from "../alert-rules/settings";
+import { renderRuleGroups } from "./config/rule-files";
+import { lokiPanels } from "../dashboards/panels/loki";
 import { IMAGES } from "../versions";
 import { LokiS3Storage, renderLokiConfig, SINGLE_TENANT } from "./config/loki-config";
 import { HostContext } from "./common-props";
@@ -42,6 +48,10 @@ export interface LokiProps extends HostContext {
   readonly image?: string;
   /** Host directory of chunks, index and compactor state (inventory `hub.storage.loki`). @default - a named volume */
   readonly dataHostPath?: string;
+  /** Thresholds and windows of the log alerts its ruler evaluates (the inventory's `alerting.settings`). @default - every setting's default */
+  readonly alertSettings?: AlertSettings;
+  /** Where RUNBOOK.md is published: every alert's `runbook_url` links to its section there. @default "RUNBOOK.md" */
+  readonly runbookUrl?: string;
 }
 
 const CONFIG_DIR = "/etc/loki";
@@ -60,7 +70,10 @@ export type LokiTarget = (typeof SCALABLE_TARGETS)[number] | "all";
  * publishes no port and joins only the networks it is given (the hub's internal
  * one, and a route out when it needs one); edges reach it through the TLS gateway.
  */
-export class Loki extends Construct implements Scrapeable {
+/** Loki's alert as Prometheus sees it (lines discarded) and its panels. */
+export const LOKI_MIXIN: MonitoringMixin<void> = { name: "loki", rules: (_, s) => [lokiRules(s)], panels: () => lokiPanels() };
+
+export class Loki extends Construct implements Scrapeable, Monitored {
   public readonly retentionPeriod: string;
   /** Every Loki container: one, or write, read and backend. */
   public readonly services: readonly DockerService[];
@@ -75,6 +88,7 @@ export class Loki extends Construct implements Scrapeable {
   /** Containers by target, for scrape jobs: `{ target, serviceName }`. */
   public readonly targets: readonly { readonly target: LokiTarget; readonly serviceName: string }[];
   private readonly ruleFiles = new Map<string, RuleFileContent>();
+  private readonly logRules: LogRuleFile[] = [];
 
   constructor(scope: Construct, id: string, props: LokiProps) {
     super(scope, id);
@@ -92,6 +106,10 @@ export class Loki extends Construct implements Scrapeable {
     const nameOf = (target: LokiTarget) => this.targets.find((t) => t.target === target)?.serviceName ?? "loki";
     this.url = `http://${nameOf("read")}:${PORTS.loki}`;
     this.pushUrl = `http://${nameOf("write")}:${PORTS.loki}`;
+    // Its own log alerts (critical lines), as its ruler evaluates them.
+    const ownRules = logAlertRules(resolveAlertSettings(props.alertSettings));
+    this.logRules.push(ownRules);
+    this.ruleFiles.set(ownRules.fileName, { fileName: ownRules.fileName, content: renderRuleGroups(ownRules.groups, props.runbookUrl ?? "RUNBOOK.md") });
 
     const s3 = props.objectStorage;
     const secretFile = (variable: string) => `${SECRETS_DIR}/${variable}`;
@@ -165,6 +183,15 @@ export class Loki extends Construct implements Scrapeable {
   addRuleFile(file: RuleFileContent): void {
     if (this.ruleFiles.has(file.fileName)) throw new Error(`${this.node.path}: duplicate rule file ${JSON.stringify(file.fileName)}`);
     this.ruleFiles.set(file.fileName, file);
+  }
+
+  monitoring(): MixinUse[] {
+    return [useMixin(LOKI_MIXIN, undefined)];
+  }
+
+  /** The ruler's own rule files (LogQL), for RUNBOOK.md and the grammar tests. */
+  logRuleFiles(): LogRuleFile[] {
+    return [...this.logRules];
   }
 
   /** Every container (each target's, in scalable mode), on Loki's internal network only. */

@@ -7,6 +7,9 @@ import { PropProblems } from "./validation";
 import { webConfigHealthcheck } from "./healthchecks";
 import { webConfigFiles } from "./web-access";
 import { MetricsEndpoint, Scrapeable } from "./scrape";
+import { MixinUse, Monitored, MonitoringMixin, useMixin } from "./monitoring";
+import { nodeExporterRules } from "../alert-rules/node-exporter";
+import { nodeExporterPanels } from "../dashboards/panels/node-exporter";
 
 const CONFIG_DIR = "/etc/node-exporter";
 
@@ -27,7 +30,10 @@ export interface NodeExporterProps extends HostContext {
  * node_exporter with the host's network, PID namespace and root filesystem
  * (read-only), as its upstream documentation runs it, so it reports the host.
  */
-export class NodeExporter extends Construct implements Scrapeable {
+/** node_exporter's alerts (disks, nodes and sites down) and panel. */
+export const NODE_EXPORTER_MIXIN: MonitoringMixin<void> = { name: "node-exporter", rules: (_, s) => [nodeExporterRules(s)], panels: (_, s) => nodeExporterPanels(s) };
+
+export class NodeExporter extends Construct implements Scrapeable, Monitored {
   public readonly port: number;
   /** host:port Prometheus scrapes. */
   public readonly address: string;
@@ -61,6 +67,10 @@ export class NodeExporter extends Construct implements Scrapeable {
       configDir: CONFIG_DIR,
       files: web.files,
     });
+  }
+
+  monitoring(): MixinUse[] {
+    return [useMixin(NODE_EXPORTER_MIXIN, undefined)];
   }
 
   /** Host network: the same address from anywhere it is reachable. */

@@ -2,6 +2,9 @@ import { Construct } from "constructs";
 import { IMAGES } from "../versions";
 import { renderPrometheusConfig } from "./config/prometheus-config";
 import { MetricsEndpoint, Scrapeable, ScrapeClients, ScrapeJobSet, ScrapeReach } from "./scrape";
+import { MixinUse, Monitored, MonitoringMixin, useMixin } from "./monitoring";
+import { pushNodeRules } from "../alert-rules/prometheus-agent";
+import { prometheusAgentPanels } from "../dashboards/panels/prometheus-agent";
 import { HostContext, WebAccess } from "./common-props";
 import { DockerService } from "./docker-service";
 import { PORTS } from "./ports";
@@ -29,19 +32,37 @@ export interface PrometheusAgentProps extends HostContext {
   readonly image?: string;
   /** Host directory of the WAL (inventory `sites[].nodes[].storage.agentWal`). @default - a named volume */
   readonly walHostPath?: string;
+  /**
+   * Where the alerts of what it scrapes are evaluated: the Prometheus it
+   * remote-writes to (the hub's). @default - nowhere: its components' alerts are not evaluated
+   */
+  readonly ruleEvaluator?: RuleEvaluator;
 }
+
+/** A Prometheus that evaluates the alerts of components scraped elsewhere (their samples arrive by remote write). */
+export interface RuleEvaluator {
+  adopt(component: object, labels: Readonly<Record<string, string>>): void;
+}
+
+/** Alerts of push sites as the hub sees their remote write (a node gone silent, writes falling behind), and the lag panel. */
+export const PROMETHEUS_AGENT_MIXIN: MonitoringMixin<string> = {
+  name: "prometheus-agent",
+  rules: (sites, s) => [pushNodeRules([...new Set(sites)], s)],
+  panels: () => prometheusAgentPanels(),
+};
 
 /**
  * Prometheus in agent mode on a node behind NAT: scrapes locally and
  * remote-writes to the hub, buffering in its WAL while the hub is unreachable.
  * It shares the host network so it reaches exporters bound to 127.0.0.1.
  */
-export class PrometheusAgent extends Construct implements Scrapeable {
+export class PrometheusAgent extends Construct implements Scrapeable, Monitored {
   public readonly walRetention: string;
   public readonly scrapeIntervalSeconds: number;
   public readonly service: DockerService;
   private readonly scraped = new ScrapeJobSet();
   private readonly tlsHost?: string;
+  private readonly ruleEvaluator?: RuleEvaluator;
 
   constructor(scope: Construct, id: string, props: PrometheusAgentProps) {
     super(scope, id);
@@ -49,6 +70,7 @@ export class PrometheusAgent extends Construct implements Scrapeable {
     this.scrapeIntervalSeconds = props.scrapeIntervalSeconds ?? 15;
     const memoryMb = props.memoryMb ?? 256;
     this.tlsHost = props.access.tlsHost;
+    this.ruleEvaluator = props.ruleEvaluator;
     new PropProblems(this)
       .duration("walRetention", this.walRetention)
       .require(/^https:\/\/[^/\s]+\/api\/v1\/write$/.test(props.remoteWriteUrl), "remoteWriteUrl", "must be an https:// Prometheus remote-write URL ending in /api/v1/write", props.remoteWriteUrl)
@@ -101,6 +123,11 @@ export class PrometheusAgent extends Construct implements Scrapeable {
   /** Scrapes a component of this node (on 127.0.0.1: the agent shares the host network). */
   scrape(component: Scrapeable, labels: Readonly<Record<string, string>>, reach: ScrapeReach = { host: "127.0.0.1" }): void {
     this.scraped.add(component.metricsEndpoints(reach), labels);
+    this.ruleEvaluator?.adopt(component, labels);
+  }
+
+  monitoring(labels: Readonly<Record<string, string>>): MixinUse[] {
+    return [useMixin(PROMETHEUS_AGENT_MIXIN, labels.site ?? "")];
   }
 
   /** Its own metrics, on the host's loopback. */

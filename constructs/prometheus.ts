@@ -10,6 +10,13 @@ import { ClientIdentity, clientFiles, webConfigFiles } from "./web-access";
 import { PropProblems } from "./validation";
 import { webConfigHealthcheck } from "./healthchecks";
 import { MetricsEndpoint, Scrapeable, ScrapeClients, ScrapeJobSet, ScrapeReach } from "./scrape";
+import { isMonitored, MixinSet, MixinUse, Monitored, MonitoringMixin, useMixin } from "./monitoring";
+import { AlertSettings, ResolvedAlertSettings, resolveAlertSettings } from "../alert-rules/settings";
+import type { RuleFile } from "../alert-rules/types";
+import { prometheusRules } from "../alert-rules/prometheus";
+import { renderRuleGroups } from "./config/rule-files";
+import type { DashboardPanels } from "../dashboards/panels";
+import { prometheusPanels } from "../dashboards/panels/prometheus";
 
 export interface RuleFileContent {
   /** File name under rules/. */
@@ -63,12 +70,23 @@ export interface PrometheusProps extends HostContext {
   readonly image?: string;
   /** Host directory of the TSDB volume (inventory `hub.storage.prometheus`). @default - a named volume */
   readonly dataHostPath?: string;
+  /** Thresholds, windows and selectors of the alerts it evaluates (the inventory's `alerting.settings`). @default - every setting's default */
+  readonly alertSettings?: AlertSettings;
+  /** Where RUNBOOK.md is published: every alert's `runbook_url` links to its section there. @default "RUNBOOK.md" */
+  readonly runbookUrl?: string;
 }
+
+/** Prometheus's own alerts: the dead man's switch, targets down, rules failing; and its panels. */
+export const PROMETHEUS_MIXIN: MonitoringMixin<void> = {
+  name: "prometheus",
+  rules: (_, settings) => [prometheusRules(settings)],
+  panels: () => prometheusPanels(),
+};
 
 const CONFIG_DIR = "/etc/prometheus";
 
 /** Prometheus server: persistent TSDB, reloadable config (`/-/reload`), alert rules. */
-export class Prometheus extends Construct implements Scrapeable {
+export class Prometheus extends Construct implements Scrapeable, Monitored {
   public readonly retentionTime: string;
   public readonly retentionSize: string;
   public readonly scrapeIntervalSeconds: number;
@@ -77,9 +95,12 @@ export class Prometheus extends Construct implements Scrapeable {
   public readonly service: DockerService;
   private readonly scrapeJobs = new Map<string, ScrapeJob>();
   private readonly scraped = new ScrapeJobSet();
+  private readonly mixins = new MixinSet();
+  public readonly alertSettings: ResolvedAlertSettings;
+  public readonly runbookUrl: string;
   private readonly tlsHost?: string;
   private readonly publish?: HostBinding;
-  private readonly ruleFiles = new Map<string, RuleFileContent>();
+  private readonly addedRuleFiles = new Map<string, RuleFileContent>();
   private readonly alertmanagers: string[];
   private readonly remoteWrite: readonly RemoteWriteStore[];
   private readonly externalLabels: Readonly<Record<string, string>>;
@@ -100,6 +121,8 @@ export class Prometheus extends Construct implements Scrapeable {
     this.externalLabels = props.externalLabels ?? {};
     const memoryMb = props.memoryMb ?? 2048;
     this.tlsHost = props.access.tlsHost;
+    this.alertSettings = resolveAlertSettings(props.alertSettings);
+    this.runbookUrl = props.runbookUrl ?? "RUNBOOK.md";
     this.publish = props.publish;
     new PropProblems(this)
       .duration("retentionTime", this.retentionTime)
@@ -146,13 +169,39 @@ export class Prometheus extends Construct implements Scrapeable {
 
   /**
    * Scrapes a component: its endpoints, with `labels` (site, node) on every
-   * target. Endpoints of the same job from several hosts share one job.
+   * target. Endpoints of the same job from several hosts share one job. The
+   * component's alerts are evaluated here, where its metrics land.
    */
   scrape(component: Scrapeable, labels: Readonly<Record<string, string>>, reach: ScrapeReach = {}): void {
+    this.adopt(component, labels);
     const endpoints = component.metricsEndpoints(reach);
     const taken = endpoints.find((e) => this.scrapeJobs.has(e.job));
     if (taken) throw new Error(`${this.node.path}: ${component.node.path} offers scrape job ${JSON.stringify(taken.job)}, which was added as given`);
     this.scraped.add(endpoints, labels);
+  }
+
+  /** Evaluates a component's alerts without scraping it: its metrics arrive by remote write (a push node's agent). */
+  adopt(component: object, labels: Readonly<Record<string, string>>): void {
+    if (!isMonitored(component)) return;
+    try {
+      this.mixins.add(component.monitoring(labels));
+    } catch (err) {
+      throw new Error(`${this.node.path}: ${(err as Error).message}`);
+    }
+  }
+
+  monitoring(): MixinUse[] {
+    return [useMixin(PROMETHEUS_MIXIN, undefined)];
+  }
+
+  /** The rule files of every component it watches, with their promtool cases (RUNBOOK.md, tests). */
+  ruleFiles(): RuleFile[] {
+    return this.mixins.ruleFiles(this.alertSettings);
+  }
+
+  /** The dashboard panels of every component it watches. */
+  dashboardPanels(): DashboardPanels[] {
+    return this.mixins.panels(this.alertSettings);
   }
 
   /** Its own metrics, on loopback in its container: only it scrapes itself. */
@@ -168,8 +217,8 @@ export class Prometheus extends Construct implements Scrapeable {
 
   /** Adds a rule file (rendered elsewhere, e.g. from alert-rules/); file names are unique. */
   addRuleFile(file: RuleFileContent): void {
-    if (this.ruleFiles.has(file.fileName)) throw new Error(`${this.node.path}: duplicate rule file ${JSON.stringify(file.fileName)}`);
-    this.ruleFiles.set(file.fileName, file);
+    if (this.addedRuleFiles.has(file.fileName)) throw new Error(`${this.node.path}: duplicate rule file ${JSON.stringify(file.fileName)}`);
+    this.addedRuleFiles.set(file.fileName, file);
   }
 
   private secretPath(variable: string): string {
@@ -213,13 +262,22 @@ export class Prometheus extends Construct implements Scrapeable {
     return [...this.scrapeJobs.values(), ...this.scraped.jobs(clients)].sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** Rule files added as given and the watched components', by name. */
+  private ruleFileContents(): RuleFileContent[] {
+    const files = [...this.addedRuleFiles.values(), ...this.ruleFiles().map((f) => ({ fileName: f.fileName, content: renderRuleGroups(f.groups, this.runbookUrl) }))];
+    const names = files.map((f) => f.fileName);
+    const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+    if (duplicate) throw new Error(`${this.node.path}: rule file ${JSON.stringify(duplicate)} was added as given and also comes from a watched component`);
+    return files.sort((a, b) => a.fileName.localeCompare(b.fileName));
+  }
+
   private renderFiles(): ServiceFile[] {
-    const byName = <T>(m: Map<string, T>) => [...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v);
+    const rules = this.ruleFileContents();
     const config = renderPrometheusConfig({
       scrapeIntervalSeconds: this.scrapeIntervalSeconds,
       evaluationIntervalSeconds: this.evaluationIntervalSeconds,
       // Relative to the config file, so the same file validates in rendered/ and runs in the container.
-      ruleFiles: this.ruleFiles.size > 0 ? ["rules/*.yml"] : [],
+      ruleFiles: rules.length > 0 ? ["rules/*.yml"] : [],
       alertmanagers: this.alertmanagers.map((address): AlertmanagerTarget => ({ address, scheme: "https", client: this.client })),
       scrapeJobs: this.allScrapeJobs(),
       externalLabels: this.externalLabels,
@@ -230,7 +288,7 @@ export class Prometheus extends Construct implements Scrapeable {
       ...this.webFiles,
       ...this.clientFiles,
       ...this.remoteWriteSecretFiles(),
-      ...byName(this.ruleFiles).map((f) => ({ containerPath: `${CONFIG_DIR}/rules/${f.fileName}`, renderedName: `rules/${f.fileName}`, content: f.content })),
+      ...rules.map((f) => ({ containerPath: `${CONFIG_DIR}/rules/${f.fileName}`, renderedName: `rules/${f.fileName}`, content: f.content })),
     ];
   }
 

@@ -1,6 +1,7 @@
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { Construct } from "constructs";
 import { MetricsEndpoint, reachAddress, Scrapeable, ScrapeReach } from "./scrape";
+import { isMonitored, MixinUse, Monitored } from "./monitoring";
 import { IMAGES } from "../versions";
 import { GatewayRoute, renderNginxGateway } from "./config/nginx-gateway";
 import { tlsRef } from "./config/terraform-content";
@@ -46,9 +47,10 @@ const DOCKER_DNS = "127.0.0.11";
  * the edge agent, the log agents): TLS with the host's certificate, a client
  * certificate from the private CA required, allowed CNs and paths listed.
  */
-export class TlsGateway extends Construct implements Scrapeable {
+export class TlsGateway extends Construct implements Scrapeable, Monitored {
   public readonly service: DockerService;
   public readonly port: number;
+  private readonly behind: readonly Scrapeable[];
   private readonly publish?: HostBinding;
   /** Each component's endpoints (as seen on this network) and the path the gateway serves them at. */
   private readonly passed: readonly { readonly endpoint: MetricsEndpoint; readonly path: string }[];
@@ -57,6 +59,7 @@ export class TlsGateway extends Construct implements Scrapeable {
     super(scope, id);
     const memoryMb = props.memoryMb ?? 64;
     this.port = props.port;
+    this.behind = props.metricsOf ?? [];
     this.publish = props.publish;
     this.passed = (props.metricsOf ?? []).flatMap((component) => component.metricsEndpoints({}).map((endpoint) => ({ endpoint, path: `/${endpoint.labels.service}/metrics` })));
     const routes = [
@@ -103,6 +106,11 @@ export class TlsGateway extends Construct implements Scrapeable {
         { containerPath: `${CONFIG_DIR}/tls/ca.pem`, renderedName: "tls/ca.pem", content: tlsRef("ca", "cert") },
       ],
     });
+  }
+
+  /** The alerts of the components behind it go where the gateway is scraped. */
+  monitoring(labels: Readonly<Record<string, string>>): MixinUse[] {
+    return this.behind.flatMap((component) => (isMonitored(component) ? component.monitoring(labels) : []));
   }
 
   /** The metrics it passes, by client certificate; each target keeps its component's job and labels. */

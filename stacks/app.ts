@@ -1,5 +1,7 @@
 import { App } from "cdktf";
-import { deploymentRules, renderRunbook } from "../alert-rules";
+import type { LogRuleFile } from "../alert-rules/log-alerts";
+import type { RuleFile } from "../alert-rules/types";
+import { renderRunbook } from "../constructs/config/rule-files";
 import type { Inventory } from "../inventory/schema";
 import { resolve } from "node:path";
 import { loadImportedDashboards } from "../dashboards/imported";
@@ -31,13 +33,29 @@ export function defineStacks(
   const edges = inventory.sites.flatMap((site) =>
     site.nodes.map((node) => new EdgeNodeStack(app, stackName(inventory, edgeStackName(site, node)), { inventory, site, node, credentials, hubPrometheus: hub.prometheus, hubLokiGateway: hub.lokiGateway })),
   );
-  const grafana = new GrafanaStack(app, stackName(inventory, "grafana"), { inventory, imported: loadImportedDashboards(importedDir), credentials });
+  const grafana = new GrafanaStack(app, stackName(inventory, "grafana"), {
+    inventory,
+    imported: loadImportedDashboards(importedDir),
+    credentials,
+    // Every stack is built by now: the hub's Prometheus has met every component it watches.
+    panels: hub.prometheus.dashboardPanels(),
+  });
   return { hub, edges, grafana };
 }
 
-/** RUNBOOK.md, generated from the alert rule definitions. */
-export function runbook(inventory: Inventory): string {
-  const rules = deploymentRules(inventory);
+/** The rule files the hub evaluates, as its components brought them: Prometheus's (with promtool cases) and Loki's ruler's. */
+export function hubRuleFiles(hub: HubStack): { prometheus: RuleFile[]; loki: LogRuleFile[] } {
+  return { prometheus: hub.prometheus.ruleFiles(), loki: hub.loki.logRuleFiles() };
+}
+
+/** The deployment's rule files, from its stacks built in an app of their own (nothing is written). */
+export function deploymentRuleFiles(inventory: Inventory): { prometheus: RuleFile[]; loki: LogRuleFile[] } {
+  return hubRuleFiles(defineStacks(new App(), inventory).hub);
+}
+
+/** RUNBOOK.md, generated from the rules of the components the hub watches. */
+export function runbook(hub: HubStack): string {
+  const rules = hubRuleFiles(hub);
   return renderRunbook([
     ...rules.prometheus.map((f) => ({ fileName: `prometheus rules/${f.fileName}`, language: "promql" as const, groups: f.groups })),
     ...rules.loki.map((f) => ({ fileName: `loki rules/${f.fileName}`, language: "logql" as const, groups: f.groups })),

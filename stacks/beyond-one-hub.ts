@@ -4,7 +4,7 @@
 import type { AlertmanagerCluster } from "../constructs/alertmanager";
 import type { AlertmanagerConfig } from "../constructs/config/alertmanager-config";
 import { PORTS } from "../constructs/ports";
-import { inhibitionRules } from "../alert-rules";
+import { inhibitionRules } from "../constructs/config/inhibitions";
 import type { Inventory } from "../inventory/schema";
 import { edgeHostName, HUB_HOST } from "../security/pki";
 

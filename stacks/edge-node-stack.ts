@@ -65,7 +65,12 @@ export class EdgeNodeStack extends TerraformStack {
 
     const nodeExporter = new NodeExporter(this, "node-exporter", { ...context, listenAddress: exporters.address, access });
     const blackbox = new BlackboxExporter(this, "blackbox-exporter", { ...context, publish: exporters, access, cameras: node.cameras });
-    const edgeAgent = new EdgeAgent(this, "edge-agent", { ...context, image: node.edgeAgentImage ?? inventory.edgeAgent.image, publish: plain });
+    const edgeAgent = new EdgeAgent(this, "edge-agent", {
+      ...context,
+      image: node.edgeAgentImage ?? inventory.edgeAgent.image,
+      publish: plain,
+      sensors: node.sensors.map((sensor) => ({ name: sensor.name, staleAfter: sensor.staleAfter })),
+    });
     const logAgent = new LogAgent(this, "log-agent", {
       ...context,
       kind: node.logAgent,
@@ -124,6 +129,8 @@ export class EdgeNodeStack extends TerraformStack {
         identity: host,
         access,
         walHostPath: node.storage.agentWal,
+        // Its samples land in the hub's Prometheus: so do the alerts of what it scrapes.
+        ruleEvaluator: props.hubPrometheus,
       });
       for (const component of [agent, ...scraped]) agent.scrape(component, labels);
     }

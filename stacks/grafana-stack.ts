@@ -8,7 +8,8 @@ import type { Credentials } from "../constructs/credentials";
 import { SecretVariables } from "../constructs/secret-variables";
 import { PORTS } from "../constructs/ports";
 import { resolveAlertSettings } from "../alert-rules/settings";
-import { DASHBOARDS, DATASOURCE_UIDS } from "../dashboards";
+import { assembleDashboards, DashboardPanels } from "../dashboards/panels";
+import { DATASOURCE_UIDS } from "../dashboards";
 import { ImportedDashboard } from "../dashboards/imported";
 import { dashboardJson } from "../dashboards/serialize";
 import type { Inventory } from "../inventory/schema";
@@ -20,6 +21,8 @@ export interface GrafanaStackProps {
   readonly imported: readonly ImportedDashboard[];
   /** The hub's credentials: the CA and Grafana's password, read as cross-stack outputs. */
   readonly credentials: Credentials;
+  /** The panels of every component the hub's Prometheus watches (its dashboardPanels()). */
+  readonly panels: readonly DashboardPanels[];
 }
 
 /** Folders by concern; fixed UIDs (distinct from dashboard UIDs, which Grafana once shared a table with). */
@@ -123,8 +126,8 @@ export class GrafanaStack extends TerraformStack {
     const dashboards = new Construct(this, "dashboards");
     // The same settings as the rules, so a panel shows what its alert watches.
     const settings = resolveAlertSettings(props.inventory.alerting.settings);
-    for (const { folder: key, build } of DASHBOARDS) {
-      const model = build(settings).build();
+    for (const { folder: key, dashboard } of assembleDashboards(props.panels, settings)) {
+      const model = dashboard.build();
       new Dashboard(dashboards, model.uid!, { folder: folder[key].uid, configJson: dashboardJson(model), overwrite: true });
     }
     for (const imported of props.imported) {

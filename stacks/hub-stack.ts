@@ -2,7 +2,6 @@ import { dockerHostProvider } from "../constructs/docker-provider";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { deploymentRules, renderRuleGroups } from "../alert-rules";
 import {
   Alertmanager,
   BlackboxExporter,
@@ -126,9 +125,10 @@ export class HubStack extends TerraformStack {
       access: { tlsHost, users: ["operator", "prometheus", "grafana", ...pushNodeIdentities(props.inventory)] },
       clientIdentity: { username: "prometheus", certificateHost: HUB_HOST },
       extraNetworks: [lokiNetwork],
+      // The alerts of everything it scrapes, with the deployment's thresholds.
+      alertSettings: alerting.settings,
+      runbookUrl: alerting.runbookUrl,
     });
-    const rules = deploymentRules(props.inventory);
-    for (const file of rules.prometheus) this.prometheus.addRuleFile({ fileName: file.fileName, content: renderRuleGroups(file.groups, alerting.runbookUrl) });
 
     // Loki's route out, only when it needs one: nothing else joins this network.
     const lokiEgress = lokiNeedsEgress(props.inventory) ? [new Network(this, "loki-egress-network", { name: "observability-loki-egress", driver: "bridge" })] : [];
@@ -143,6 +143,8 @@ export class HubStack extends TerraformStack {
       mode: hub.logs.mode,
       objectStorage: storage.type === "s3" ? storage : undefined,
       dataHostPath: hub.storage.loki,
+      alertSettings: alerting.settings,
+      runbookUrl: alerting.runbookUrl,
     });
     // Loki checks no credentials: pushes come through here, by client certificate.
     const lokiGateway = (this.lokiGateway = new TlsGateway(this, "loki-gateway", {
@@ -159,7 +161,6 @@ export class HubStack extends TerraformStack {
       ],
       extraNetworks: [lokiNetwork],
     }));
-    for (const file of rules.loki) this.loki.addRuleFile({ fileName: file.fileName, content: renderRuleGroups(file.groups, alerting.runbookUrl) });
 
     this.grafana = new Grafana(this, "grafana", { ...context, publish: hub.publish.grafana, dataHostPath: hub.storage.grafana, tlsHost, extraNetworks: [lokiNetwork] });
     const pushers = pushConnectorIdentities(props.inventory);
@@ -193,11 +194,13 @@ export class HubStack extends TerraformStack {
 
     const connectorsScope = new Construct(this, "connectors");
     const connectors = props.inventory.connectors.map(
-      (c) => new Connector(connectorsScope, c.name, { ...context, name: c.name, image: c.image, metrics: c.metrics, metricsPort: c.port, pushIdentity: connectorIdentity(c.name) }),
+      (c) =>
+        new Connector(connectorsScope, c.name, { ...context, name: c.name, image: c.image, metrics: c.metrics, metricsPort: c.port, pushIdentity: connectorIdentity(c.name), pushStaleAfter: c.staleAfter }),
     );
 
     // Everything here is scraped where it runs; pull nodes add theirs from their own stacks.
-    const scrapedHere = [this.prometheus, ...this.alertmanagers, this.loki, this.grafana, pushgateway, logAgent, cameraHub, nodeExporter, blackbox, ...connectors];
+    // Their mixins fill the dashboards in this order (rows a dashboard does not place itself come as met).
+    const scrapedHere = [this.prometheus, ...this.alertmanagers, nodeExporter, blackbox, this.loki, logAgent, this.grafana, pushgateway, cameraHub, ...connectors];
     for (const component of scrapedHere) this.prometheus.scrape(component, HUB_LABELS);
   }
 }

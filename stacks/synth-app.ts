@@ -52,7 +52,7 @@ export function synthApp(options: SynthOptions): SynthResult {
     // Documents generated from code; for the example they are committed and tests fail when they are stale.
     if (out.runbookFile) {
       mkdirSync(dirname(out.runbookFile), { recursive: true });
-      writeFileSync(out.runbookFile, runbook(inventory));
+      writeFileSync(out.runbookFile, runbook(stacks.hub));
     }
     if (out.writeSchema) writeFileSync("inventory/inventory.schema.json", inventoryJsonSchema());
     return { ok: true, warnings };

@@ -55,6 +55,13 @@ describe("the packed package, used by an app of its own", () => {
     expect(containers).toEqual(expect.arrayContaining(["alertmanager", "blackbox-exporter", "node-exporter", "prometheus", "prometheus-config-loader"]));
     expect(Object.keys(stack.variable)).toEqual(["phone_webhook_url"]);
     expect(stack.variable.phone_webhook_url.sensitive).toBe(true);
+    // The components brought their scrape jobs and alert rules with them.
+    const loader = Object.values(stack.resource.docker_container as Record<string, { name: string; upload: { file: string; content: string }[] }>).find((c) => c.name === "prometheus-config-loader")!;
+    const uploaded = loader.upload.map((u) => u.file.replace(/^\/staging\//, "")).sort();
+    expect(uploaded).toEqual(expect.arrayContaining(["rules/alertmanager.yml", "rules/cameras.yml", "rules/certificates.yml", "rules/node-exporter.yml", "rules/prometheus.yml"]));
+    const config = loader.upload.find((u) => u.file === "/staging/prometheus.yml")!.content;
+    expect(config).toContain("job_name: camera-probe");
+    expect(config).toContain("__param_target: 192.168.1.60:554");
     // Placeholders became Terraform references: none is left as text.
     const leftovers = JSON.stringify(stack).match(/\$\{(?:password|bcrypt|tls)\.[^}]*\}|\\ue00[01]|[\ue000\ue001]/g);
     expect(leftovers).toBeNull();

@@ -4,7 +4,8 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import { deploymentRules, renderRuleTests } from "../../alert-rules";
+import { renderRuleTests } from "../../constructs/config/rule-files";
+import { ruleFilesOf } from "../support/generated";
 import { exampleInventory, ROOT } from "../support/example";
 import { installService, renderedOnDisk } from "../support/install";
 import { runTool } from "../support/tools";
@@ -35,7 +36,8 @@ describe("promtool (slow)", () => {
   });
 
   const inventory = exampleInventory();
-  const ruleFiles = deploymentRules(inventory).prometheus;
+  // Collected from the components the hub watches, as the stacks build them.
+  const ruleFiles = ruleFilesOf(inventory).prometheus;
 
   it.each(ruleFiles.map((f) => [f.fileName, f]))("passes the unit tests of %s (firing and quiet cases)", (_name, file) => {
     cpSync(join(HUB, "prometheus", "rules", file.fileName), join(work, file.fileName));
@@ -46,7 +48,7 @@ describe("promtool (slow)", () => {
   });
 
   it("fails a rule test whose expectation is wrong (the check can fail)", () => {
-    const file = ruleFiles.find((f) => f.fileName === "stack-health.yml")!;
+    const file = ruleFiles.find((f) => f.fileName === "prometheus.yml")!;
     const wrong = { ...file, tests: [{ ...file.tests[1], expect: [{ evalTime: "4m", alertname: "PrometheusTargetDown", alerts: [{ job: "node-exporter" }] }] }] };
     cpSync(join(HUB, "prometheus", "rules", file.fileName), join(work, file.fileName));
     writeFileSync(join(work, "wrong.test.yml"), renderRuleTests(wrong, file.fileName, "https://x.example/R.md"));

@@ -4,19 +4,7 @@
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { App, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import {
-  Alertmanager,
-  BlackboxExporter,
-  cameraRules,
-  Credentials,
-  dockerHostProvider,
-  NodeExporter,
-  probeOf,
-  Prometheus,
-  renderRuleGroups,
-  resolveAlertSettings,
-  SecretVariables,
-} from "home-observability";
+import { Alertmanager, BlackboxExporter, Credentials, dockerHostProvider, NodeExporter, Prometheus, SecretVariables } from "home-observability";
 
 const PI_ADDRESS = "192.168.1.30";
 const HOST = "shed-pi";
@@ -36,7 +24,11 @@ class ShedStack extends TerraformStack {
     const scrapedBy = { tlsHost: HOST, users: ["operator", "prometheus"] };
 
     const nodeExporter = new NodeExporter(this, "node-exporter", { ...context, listenAddress: PI_ADDRESS, access: scrapedBy });
-    new BlackboxExporter(this, "blackbox-exporter", { ...context, access: scrapedBy });
+    const blackbox = new BlackboxExporter(this, "blackbox-exporter", {
+      ...context,
+      access: scrapedBy,
+      cameras: [{ name: "doorbell", address: "192.168.1.60", probe: "tcp", port: 554 }],
+    });
     const alertmanager = new Alertmanager(this, "alertmanager", {
       ...context,
       access: scrapedBy,
@@ -54,19 +46,11 @@ class ShedStack extends TerraformStack {
       alertmanagers: [alertmanager.address],
       publish: { address: PI_ADDRESS },
       memoryMb: 512,
+      runbookUrl: "https://example.org/RUNBOOK.md",
     });
-    const client = { basicAuth: prometheus.client.basicAuth, tls: prometheus.client.tls };
-    prometheus.addScrapeJob({ name: "node-exporter", scheme: "https", client, targets: [{ address: nodeExporter.address, labels: { site: "shed", node: "pi" } }] });
-    const doorbell = probeOf({ name: "doorbell", address: "192.168.1.60", probe: "tcp", port: 554 });
-    prometheus.addScrapeJob({
-      name: "camera-probe",
-      scheme: "https",
-      metricsPath: "/probe",
-      client,
-      targetRelabels: [{ sourceLabel: "__param_target", targetLabel: "instance" }],
-      targets: [{ address: "blackbox-exporter:9115", labels: { site: "shed", node: "pi", camera: "doorbell", __param_target: doorbell.target, __param_module: doorbell.module } }],
-    });
-    prometheus.addRuleFile({ fileName: "cameras.yml", content: renderRuleGroups(cameraRules(resolveAlertSettings()).groups, "https://example.org/RUNBOOK.md") });
+    // Wired by reference: each component brings its scrape targets, its alerts
+    // (with their promtool cases) and its dashboard panels.
+    for (const component of [prometheus, alertmanager, nodeExporter, blackbox]) prometheus.scrape(component, { site: "shed", node: "pi" });
   }
 }
 

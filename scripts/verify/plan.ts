@@ -2,7 +2,7 @@
 // themselves: hub (its own targets, rules, Alertmanager, Loki, certificates),
 // one edge-<site>-<node> per node (its targets, its remote write on push sites,
 // its certificate probe), grafana (datasources).
-import { deploymentRules } from "../../alert-rules";
+import { deploymentRuleFiles } from "../../stacks/app";
 import type { Inventory } from "../../inventory/schema";
 import { edgeHostName } from "../../security/pki";
 import { HUB_LABELS } from "../../stacks/hub-stack";
@@ -37,7 +37,7 @@ export function selectStacks(inv: Inventory, patterns: readonly string[]): strin
 type VerifyCheck = Check<Context>;
 
 export function checksFor(inv: Inventory, stacks: readonly string[]): VerifyCheck[] {
-  const rules = deploymentRules(inv);
+  const rules = deploymentRuleFiles(inv);
   const siteNames = new Set(inv.sites.map((s) => s.name));
   const checks: VerifyCheck[] = [];
   const add = (stack: string, name: string, run: (ctx: Context) => Promise<Outcome>) => checks.push({ stack, name, run });

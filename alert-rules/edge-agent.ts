@@ -1,10 +1,10 @@
-// Sensors: each sensor's last update is older than its `staleAfter` from the
-// inventory, its series disappeared, or a cloud connector stopped pushing.
-import type { Inventory } from "../inventory/schema";
+// Sensors the edge agent exports: a sensor's last update is older than its
+// `staleAfter`, or its series disappeared.
 import { durationSeconds, ResolvedAlertSettings } from "./settings";
 import { AlertRule, RuleFile, RuleTest, seriesOf } from "./types";
 
-interface SensorRef {
+/** A sensor an edge agent reports, where it is, and how old its last update may be. */
+export interface SensorRef {
   readonly site: string;
   readonly node: string;
   readonly sensor: string;
@@ -18,17 +18,13 @@ const RUNBOOK_STALE = {
 };
 
 /** Groups by staleAfter so one rule covers every sensor that shares a threshold. */
-function byThreshold<T extends { staleAfter: string }>(items: readonly T[]): [string, T[]][] {
+export function byThreshold<T extends { staleAfter: string }>(items: readonly T[]): [string, T[]][] {
   const groups = new Map<string, T[]>();
   for (const item of items) groups.set(item.staleAfter, [...(groups.get(item.staleAfter) ?? []), item]);
   return [...groups.entries()].sort(([a], [b]) => durationSeconds(a) - durationSeconds(b));
 }
 
-export function sensorRules(inv: Inventory, s: ResolvedAlertSettings): RuleFile {
-  const sensors: SensorRef[] = inv.sites.flatMap((site) =>
-    site.nodes.flatMap((node) => node.sensors.map((sensor) => ({ site: site.name, node: node.name, sensor: sensor.name, staleAfter: sensor.staleAfter }))),
-  );
-  const pushers = inv.connectors.filter((c) => c.metrics === "push");
+export function sensorRules(sensors: readonly SensorRef[], s: ResolvedAlertSettings): RuleFile {
   const metric = s.sensorLastUpdateMetric;
   const rules: AlertRule[] = [
     ...byThreshold(sensors).map(([staleAfter, group]) => ({
@@ -56,24 +52,11 @@ export function sensorRules(inv: Inventory, s: ResolvedAlertSettings): RuleFile 
         remediation: ["Make the sensor's name in the edge agent match inventory/sites.yaml.", "Remove a sensor that is gone from the inventory and redeploy the hub."],
       },
     })),
-    ...byThreshold(pushers).map(([staleAfter, group]) => ({
-      alert: "ConnectorPushStale",
-      expr: `time() - push_time_seconds{job=~"${group.map((c) => c.name).join("|")}"} > ${durationSeconds(staleAfter)}`,
-      severity: "warning" as const,
-      labels: { stale_after: staleAfter },
-      summary: "Cloud connector {{ $labels.job }} stopped pushing metrics",
-      description: `The last push from {{ $labels.job }} to the pushgateway is older than ${staleAfter}.`,
-      runbook: {
-        symptom: "Metrics of a cloud service (Ring, Nest, Petcube) stop changing.",
-        checks: ["`docker logs <connector>` on the hub: expired cloud credentials are the usual cause.", "Is the pushgateway up?"],
-        remediation: ["Re-authenticate the connector with its cloud account.", "Restart the connector container."],
-      },
-    })),
   ];
-  return { fileName: "sensors.yml", groups: [{ name: "sensors", rules }], tests: sensorTests(sensors, pushers, metric) };
+  return { fileName: "edge-agent.yml", groups: [{ name: "sensors", rules }], tests: sensorTests(sensors, metric) };
 }
 
-function sensorTests(sensors: readonly SensorRef[], pushers: readonly { name: string; staleAfter: string }[], metric: string): RuleTest[] {
+function sensorTests(sensors: readonly SensorRef[], metric: string): RuleTest[] {
   const labelsOf = (ref: SensorRef) => ({ job: "edge-agent", instance: `${ref.node}:9400`, service: "edge-agent", site: ref.site, node: ref.node, sensor: ref.sensor });
   const minutes = (d: string) => Math.ceil(durationSeconds(d) / 60);
   // Each stale case needs only one fresh neighbour to show fresh sensors staying
@@ -113,22 +96,6 @@ function sensorTests(sensors: readonly SensorRef[], pushers: readonly { name: st
         expect: [{ evalTime: `${horizon}m`, alertname: "SensorMetricsMissing", alerts: [{ site: sensors[0].site, node: sensors[0].node, sensor: sensors[0].sensor }] }],
       },
     );
-  }
-  for (const pusher of pushers) {
-    const horizon = minutes(pusher.staleAfter) + 3;
-    const labels = { job: pusher.name, stale_after: pusher.staleAfter };
-    tests.push({
-      name: `connector ${pusher.name} that stops pushing alerts after ${pusher.staleAfter}`,
-      intervalSeconds: 60,
-      inputSeries: [
-        { series: `push_time_seconds{job="${pusher.name}"}`, values: `0x${horizon}` },
-        ...pushers.filter((p) => p !== pusher).map((p) => ({ series: `push_time_seconds{job="${p.name}"}`, values: `0+60x${horizon}` })),
-      ],
-      expect: [
-        { evalTime: `${minutes(pusher.staleAfter) - 1}m`, alertname: "ConnectorPushStale", alerts: [] },
-        { evalTime: `${horizon}m`, alertname: "ConnectorPushStale", alerts: [labels] },
-      ],
-    });
   }
   return tests;
 }

@@ -1,7 +1,7 @@
 // Which alerts mute which, so one failure pages once instead of flooding:
 // a node or site that is down mutes what lives on it; critical mutes warning.
 
-import type { InhibitRule } from "../constructs/config/alertmanager-config";
+import type { InhibitRule } from "./alertmanager-config";
 
 export type { InhibitRule };
 

@@ -1,6 +1,6 @@
-import { expandLiterals, literalInGoTemplate } from "../constructs/config/go-template";
-import { toYaml } from "../constructs/config/yaml";
-import { AlertRule, RuleFile, RuleGroup } from "./types";
+import { expandLiterals, literalInGoTemplate } from "./go-template";
+import { toYaml } from "./yaml";
+import { AlertRule, RuleFile, RuleGroup } from "../../alert-rules/types";
 
 const LABEL_TEMPLATE = /\{\{\s*\$labels\.([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g;
 
