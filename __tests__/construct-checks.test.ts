@@ -56,6 +56,21 @@ describe("components check themselves", () => {
     );
   });
 
+  it("fails when a service serves the certificate of a host Credentials does not issue, naming the service", () => {
+    const { stack, context } = host();
+    expect(() => new Pushgateway(stack, "pushgateway", { ...context, access: { tlsHost: "shed", users: ["operator"] } })).toThrow(
+      'pi/pushgateway/service: serves the certificate of host "shed", which pi/credentials does not issue (hosts: pi)',
+    );
+  });
+
+  it("puts the container names of the services that serve a certificate into it", () => {
+    const { stack, context } = host();
+    new Pushgateway(stack, "pushgateway", { ...context, access });
+    new Prometheus(stack, "prometheus", { ...context, access, clientIdentity: { username: "prometheus" } });
+    const requests = JSON.parse(Testing.synth(stack)).resource.tls_cert_request;
+    expect(Object.values(requests).map((r) => (r as { dns_names: string[] }).dns_names)).toEqual([["prometheus", "pushgateway", "localhost"]]);
+  });
+
   it("fails when a published port is taken, naming both", () => {
     const { stack, context } = host();
     new Pushgateway(stack, "pushgateway", { ...context, access, publish: { address: "0.0.0.0", port: 9090 } });

@@ -48,13 +48,17 @@ describe.each<[string, () => Inventory]>([
   // Alertmanager replicas serve with the certificate of the host they run on.
   const replicaHost = new Map(alertmanagerReplicas(inventory).map((r) => [r.address, r.tlsHost]));
   const alertmanagerHost = (address: string) => replicaHost.get(address) ?? HUB_HOST;
-  const specs = new Map(hostCertificates(inventory).map((s) => [s.host, new Set([...s.dnsNames, ...s.ipAddresses])]));
   const outdir = mkdtempSync(join(tmpdir(), "pki-"));
   const app = new App({ outdir });
   defineStacks(app, inventory);
   const rendered = withPlainStackNames(renderedFiles(app), inventory);
   app.synth();
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+  // The names each certificate is issued for, as synthesized: the inventory's addresses and the services that serve it.
+  const hub = JSON.parse(readFileSync(join(outdir, "stacks", stackName(inventory, "hub"), "cdk.tf.json"), "utf8"));
+  const requests = Object.values<{ subject: { common_name: string }[]; dns_names: string[]; ip_addresses: string[] }>(hub.resource.tls_cert_request);
+  const specs = new Map(requests.map((r) => [r.subject[0].common_name, new Set([...r.dns_names, ...r.ip_addresses])]));
+  expect(specs.size).toBe(hostCertificates(inventory).length + 1);
 
   const dials: Dial[] = [];
   for (const [key, text] of rendered) {

@@ -110,6 +110,7 @@ export class Alertmanager extends Construct implements Scrapeable, Monitored {
         ];
     this.service = new DockerService(this, "service", {
       serviceName,
+      servesCertificateOf: props.access.tlsHost,
       image: props.image ?? IMAGES.alertmanager,
       network: props.network,
       extraNetworks: cluster ? undefined : props.extraNetworks,

@@ -84,6 +84,7 @@ export class BlackboxExporter extends Construct implements Scrapeable, Monitored
     const config = renderBlackboxConfig({ timeoutSeconds: this.probeTimeoutSeconds, cameraModules: cameras, caFile: trust?.client.tls?.caFile });
     this.service = new DockerService(this, "service", {
       serviceName: "blackbox-exporter",
+      servesCertificateOf: props.access.tlsHost,
       image: props.image ?? IMAGES.blackboxExporter,
       network: props.network,
       secrets: props.secrets,

@@ -5,7 +5,7 @@ import { LocallySignedCert } from "@cdktf/provider-tls/lib/locally-signed-cert";
 import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { SelfSignedCert } from "@cdktf/provider-tls/lib/self-signed-cert";
-import { TerraformOutput } from "cdktf";
+import { Lazy, TerraformOutput } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { CA, CA_USAGES, HOST_CERTIFICATE, HOST_USAGES, HostCertificateSpec, KEY, OPERATOR_CLIENT, PASSWORD } from "./certificate-specs";
 import type { Placeholder } from "./config/terraform-content";
@@ -32,6 +32,8 @@ export class Credentials extends Construct {
   private readonly hostCerts = new Map<string, LocallySignedCert>();
   private readonly passwords = new Map<string, Password>();
   private readonly tokens = new Map<string, string>();
+  /** Container names each host certificate answers to, as its services registered them. */
+  private readonly servedNames = new Map<string, Set<string>>();
 
   constructor(scope: Construct, id: string, props: CredentialsProps) {
     super(scope, id);
@@ -53,7 +55,8 @@ export class Credentials extends Construct {
       const request = new CertRequest(this, `${spec.host}-request`, {
         privateKeyPem: key.privateKeyPem,
         subject: [{ commonName: spec.host, organization: CA.organization }],
-        dnsNames: [...spec.dnsNames],
+        // The given names and the container names of the services that serve it, known once every stack is built.
+        dnsNames: Lazy.listValue({ produce: () => [...new Set([...[...(this.servedNames.get(spec.host) ?? [])].sort(), ...spec.dnsNames])] }),
         ipAddresses: [...spec.ipAddresses],
       });
       this.hostKeys.set(spec.host, key);
@@ -117,6 +120,17 @@ export class Credentials extends Construct {
       case "var":
         throw new Error(`\${var.${placeholder.name}} is a stack variable, not a generated credential`);
     }
+  }
+
+  /**
+   * Adds a service's container name to a host certificate: clients on its
+   * network dial it by that name. Fails, naming the service, for a host this
+   * deployment issues no certificate to.
+   */
+  servesAs(host: string, name: string, requester: IConstruct): void {
+    if (!this.hostCerts.has(host) || host === OPERATOR_CLIENT)
+      throw new Error(`${requester.node.path}: serves the certificate of host ${JSON.stringify(host)}, which ${this.node.path} does not issue (hosts: ${[...this.hostCerts.keys()].filter((h) => h !== OPERATOR_CLIENT).join(", ")})`);
+    this.servedNames.set(host, (this.servedNames.get(host) ?? new Set()).add(name));
   }
 
   /** The CA certificate (PEM), e.g. for the Grafana provider. */

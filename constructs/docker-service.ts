@@ -78,6 +78,11 @@ export interface DockerServiceProps {
   /** Generated passwords and certificates, for `${password.*}`/`${bcrypt.*}`/`${tls.*}` placeholders. */
   readonly credentials: Credentials;
   /**
+   * The host whose certificate it serves: clients on the network dial it by its
+   * container name, so that name joins the certificate. @default - it serves no certificate
+   */
+  readonly servesCertificateOf?: string;
+  /**
    * Command run inside the container that exits 0 when the service is healthy;
    * the apply waits for it (`wait`). `null` only for the operator's own images,
    * whose contents are unknown: say in a comment what watches the service instead.
@@ -164,6 +169,7 @@ export class DockerService extends Construct {
     const registry = DockerHostRegistry.of(this);
     registry.claim({ kind: "container", name: props.serviceName }, this);
     if (props.readOnlyRootfs) registry.claim({ kind: "container", name: `${props.serviceName}-config-loader` }, this);
+    if (props.servesCertificateOf !== undefined) props.credentials.servesAs(props.servesCertificateOf, props.serviceName, this);
     for (const v of props.dataVolumes ?? []) registry.claim({ kind: "volume", name: `${props.serviceName}-${v.name}` }, this);
     if (props.readOnlyRootfs) registry.claim({ kind: "volume", name: `${props.serviceName}-config` }, this);
     for (const p of props.ports ?? []) registry.claim({ kind: "binding", address: p.address, port: p.hostPort }, this);

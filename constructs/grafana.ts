@@ -60,6 +60,7 @@ export class Grafana extends Construct implements Scrapeable {
 
     this.service = new DockerService(this, "service", {
       serviceName: "grafana",
+      servesCertificateOf: props.tlsHost,
       image: props.image ?? IMAGES.grafana,
       network: props.network,
       extraNetworks: props.extraNetworks,

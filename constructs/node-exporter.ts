@@ -51,6 +51,7 @@ export class NodeExporter extends Construct implements Scrapeable, Monitored {
     const web = webConfigFiles(CONFIG_DIR, props.access);
     this.service = new DockerService(this, "service", {
       serviceName: "node-exporter",
+      servesCertificateOf: props.access.tlsHost,
       image: props.image ?? IMAGES.nodeExporter,
       network: props.network,
       secrets: props.secrets,

@@ -95,6 +95,7 @@ export class PrometheusAgent extends Construct implements Scrapeable, Monitored 
     };
     this.service = new DockerService(this, "service", {
       serviceName: "prometheus-agent",
+      servesCertificateOf: props.access.tlsHost,
       image: props.image ?? IMAGES.prometheus,
       network: props.network,
       secrets: props.secrets,

@@ -139,6 +139,7 @@ export class Prometheus extends Construct implements Scrapeable, Monitored {
     this.webFiles = web.files;
     this.service = new DockerService(this, "service", {
       serviceName: "prometheus",
+      servesCertificateOf: props.access.tlsHost,
       image: props.image ?? IMAGES.prometheus,
       network: props.network,
       extraNetworks: props.extraNetworks,

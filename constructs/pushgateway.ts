@@ -44,6 +44,7 @@ export class Pushgateway extends Construct implements Scrapeable {
     this.publish = props.publish;
     this.service = new DockerService(this, "service", {
       serviceName: "pushgateway",
+      servesCertificateOf: props.access.tlsHost,
       image: props.image ?? IMAGES.pushgateway,
       network: props.network,
       secrets: props.secrets,

@@ -86,6 +86,7 @@ export class TlsGateway extends Construct implements Scrapeable, Monitored {
     });
     this.service = new DockerService(this, "service", {
       serviceName: props.serviceName,
+      servesCertificateOf: props.tlsHost,
       image: props.image ?? IMAGES.nginxUnprivileged,
       network: props.network,
       extraNetworks: props.extraNetworks,

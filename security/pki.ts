@@ -14,15 +14,13 @@ export const OPERATOR_CERTIFICATE: HostCertificateSpec = { host: OPERATOR_CLIENT
 /** The hub's own name: certificate CN, and the identity its log agent and Prometheus present to gateways. */
 export const HUB_HOST = "hub";
 
-/** Container names the hub's certificate answers to on the Docker network. */
-export const HUB_SERVICE_NAMES = ["prometheus", "alertmanager", "pushgateway", "grafana", "loki-gateway", "blackbox-exporter"] as const;
-
-/** Edge services reached by name on the node's own Docker network. */
-const EDGE_SERVICE_NAMES = ["node-exporter", "blackbox-exporter", "prometheus-agent", "metrics-gateway"] as const;
-
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 
-/** Splits addresses into the certificate's DNS and IP subject alternative names. */
+/**
+ * Splits addresses into the certificate's DNS and IP subject alternative names.
+ * The container names of the services that serve a certificate join it by
+ * themselves (Credentials.servesAs, from each service).
+ */
 function alternativeNames(addresses: readonly string[], names: readonly string[]): { dnsNames: string[]; ipAddresses: string[] } {
   const unique = [...new Set(addresses)];
   return {
@@ -41,11 +39,11 @@ export function hostCertificates(inv: Inventory): HostCertificateSpec[] {
   const replicas = inv.hub.alertmanager.replicas > 1 ? (inv.hub.alertmanager.peers ?? []) : [];
   const replicaAddresses = (host: string) => replicas.filter((p) => p.host === host).map((p) => p.address);
   return [
-    { host: HUB_HOST, ...alternativeNames([inv.hub.address, ...published, ...replicaAddresses("hub")], HUB_SERVICE_NAMES) },
+    { host: HUB_HOST, ...alternativeNames([inv.hub.address, ...published, ...replicaAddresses("hub")], []) },
     ...inv.sites.flatMap((site) =>
       site.nodes.map((node) => ({
         host: edgeHostName(site.name, node.name),
-        ...alternativeNames([node.address, ...replicaAddresses(`${site.name}/${node.name}`)], [node.name, ...EDGE_SERVICE_NAMES]),
+        ...alternativeNames([node.address, ...replicaAddresses(`${site.name}/${node.name}`)], [node.name]),
       })),
     ),
   ];
