@@ -35,7 +35,7 @@ describe("grafana stack", () => {
   const app = Testing.app();
   const inventory = exampleInventory();
   const hub = new HubStack(app, "hub", { inventory });
-  const json = Testing.synth(new GrafanaStack(app, "grafana", { inventory, imported, credentials: hub.credentials, panels: hub.prometheus.dashboardPanels() }));
+  const json = Testing.synth(new GrafanaStack(app, "grafana", { inventory, imported, hub }));
   const parsed = JSON.parse(json);
 
   it("talks to the hub's Grafana over TLS, trusting the private CA, with credentials from a sensitive variable", () => {

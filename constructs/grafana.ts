@@ -102,4 +102,10 @@ export class Grafana extends Construct implements Scrapeable {
     const address = reachAddress(this, reach, this.service.serviceName, PORTS.grafana, this.publish);
     return [{ job: "grafana", address, scheme: "https", check: "server-tls", labels: { service: "grafana" } }];
   }
+
+  /** The host port it is published at; fails, naming it, when it is not published. */
+  get publishedPort(): number {
+    if (!this.publish) throw new Error(`${this.node.path}: not published on its host, so nothing off the host can reach it; give it a publish binding`);
+    return this.publish.port ?? PORTS.grafana;
+  }
 }

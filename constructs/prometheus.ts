@@ -98,6 +98,8 @@ export class Prometheus extends Construct implements Scrapeable, Monitored {
   private readonly mixins = new MixinSet();
   public readonly alertSettings: ResolvedAlertSettings;
   public readonly runbookUrl: string;
+  /** Its URL on its Docker network (Grafana's datasource). */
+  public readonly url: string;
   private readonly tlsHost?: string;
   private readonly publish?: HostBinding;
   private readonly addedRuleFiles = new Map<string, RuleFileContent>();
@@ -124,6 +126,7 @@ export class Prometheus extends Construct implements Scrapeable, Monitored {
     this.alertSettings = resolveAlertSettings(props.alertSettings);
     this.runbookUrl = props.runbookUrl ?? "RUNBOOK.md";
     this.publish = props.publish;
+    this.url = `${props.access.tlsHost ? "https" : "http"}://prometheus:${PORTS.prometheus}`;
     new PropProblems(this)
       .duration("retentionTime", this.retentionTime)
       .size("retentionSize", this.retentionSize)

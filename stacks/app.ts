@@ -33,13 +33,8 @@ export function defineStacks(
   const edges = inventory.sites.flatMap((site) =>
     site.nodes.map((node) => new EdgeNodeStack(app, stackName(inventory, edgeStackName(site, node)), { inventory, site, node, credentials, hubPrometheus: hub.prometheus, hubLokiGateway: hub.lokiGateway })),
   );
-  const grafana = new GrafanaStack(app, stackName(inventory, "grafana"), {
-    inventory,
-    imported: loadImportedDashboards(importedDir),
-    credentials,
-    // Every stack is built by now: the hub's Prometheus has met every component it watches.
-    panels: hub.prometheus.dashboardPanels(),
-  });
+  // Built last: by now the hub's Prometheus has met every component it watches (their panels).
+  const grafana = new GrafanaStack(app, stackName(inventory, "grafana"), { inventory, imported: loadImportedDashboards(importedDir), hub });
   return { hub, edges, grafana };
 }
 

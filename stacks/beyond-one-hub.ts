@@ -62,10 +62,5 @@ export function alertmanagerReplicas(inv: Inventory): AlertmanagerReplica[] {
   });
 }
 
-/** Loki's containers and the `service` label each is scraped under. */
-export function lokiContainers(inv: Inventory): string[] {
-  return inv.hub.logs.mode === "scalable" ? ["loki-write", "loki-read", "loki-backend"] : ["loki"];
-}
-
 /** Loki needs a route out: to its bucket, or to Alertmanager replicas on host addresses. */
 export const lokiNeedsEgress = (inv: Inventory) => inv.hub.logs.storage.type === "s3" || inv.hub.alertmanager.replicas > 1;

@@ -4,25 +4,25 @@ import { Dashboard } from "../.gen/providers/grafana/dashboard";
 import { DataSource } from "../.gen/providers/grafana/data-source";
 import { Folder } from "../.gen/providers/grafana/folder";
 import { GrafanaProvider } from "../.gen/providers/grafana/provider";
-import type { Credentials } from "../constructs/credentials";
 import { SecretVariables } from "../constructs/secret-variables";
-import { PORTS } from "../constructs/ports";
 import { resolveAlertSettings } from "../alert-rules/settings";
-import { assembleDashboards, DashboardPanels } from "../dashboards/panels";
+import { assembleDashboards } from "../dashboards/panels";
 import { DATASOURCE_UIDS } from "../dashboards";
 import { ImportedDashboard } from "../dashboards/imported";
 import { dashboardJson } from "../dashboards/serialize";
 import type { Inventory } from "../inventory/schema";
-import { alertmanagerReplicas, lokiContainers } from "./beyond-one-hub";
+import type { HubStack } from "./hub-stack";
 
 export interface GrafanaStackProps {
   readonly inventory: Inventory;
   /** Dashboards from dashboards/imported/, already validated and rewired. */
   readonly imported: readonly ImportedDashboard[];
-  /** The hub's credentials: the CA and Grafana's password, read as cross-stack outputs. */
-  readonly credentials: Credentials;
-  /** The panels of every component the hub's Prometheus watches (its dashboardPanels()). */
-  readonly panels: readonly DashboardPanels[];
+  /**
+   * The hub, built with every other stack: its Grafana, the services the
+   * datasources read, its credentials (the CA and Grafana's password, read as
+   * cross-stack outputs), and the panels of every component its Prometheus watches.
+   */
+  readonly hub: HubStack;
 }
 
 /** Folders by concern; fixed UIDs (distinct from dashboard UIDs, which Grafana once shared a table with). */
@@ -44,12 +44,13 @@ export class GrafanaStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: GrafanaStackProps) {
     super(scope, id);
     const { hub } = props.inventory;
+    const credentials = props.hub.credentials;
     const secrets = new SecretVariables(this, "secrets");
     // The inventory guarantees Grafana is published on a non-loopback address.
     new GrafanaProvider(this, "grafana", {
-      url: `https://${hub.address}:${hub.publish.grafana?.port ?? PORTS.grafana}/`,
+      url: `https://${hub.address}:${props.hub.grafana.publishedPort}/`,
       auth: `admin:${secrets.token("grafana_admin_password")}`,
-      caCert: props.credentials.caCertPem,
+      caCert: credentials.caCertPem,
     });
 
     // Grafana reaches the other services by their names on the hub's Docker networks:
@@ -58,14 +59,14 @@ export class GrafanaStack extends TerraformStack {
       basicAuthEnabled: true,
       basicAuthUsername: "grafana",
       // jsonencode in Terraform: the PEM's newlines must be escaped inside the JSON.
-      secureJsonDataEncoded: Fn.jsonencode({ basicAuthPassword: props.credentials.password("grafana").result, tlsCACert: props.credentials.caCertPem }),
+      secureJsonDataEncoded: Fn.jsonencode({ basicAuthPassword: credentials.password("grafana").result, tlsCACert: credentials.caCertPem }),
     };
     const prometheusJson = { httpMethod: "POST", timeInterval: "30s", manageAlerts: false, alertmanagerUid: DATASOURCE_UIDS.alertmanager, tlsAuthWithCACert: true };
     new DataSource(this, "prometheus", {
       uid: DATASOURCE_UIDS.prometheus,
       name: "Prometheus",
       type: "prometheus",
-      url: `https://prometheus:${PORTS.prometheus}`,
+      url: props.hub.prometheus.url,
       isDefault: true,
       jsonDataEncoded: JSON.stringify(prometheusJson),
       ...authenticated,
@@ -75,7 +76,7 @@ export class GrafanaStack extends TerraformStack {
       name: "Loki",
       type: "loki",
       // The read target in scalable mode.
-      url: `http://${lokiContainers(props.inventory).find((name) => name !== "loki-write" && name !== "loki-backend")}:${PORTS.loki}`,
+      url: props.hub.loki.url,
       jsonDataEncoded: JSON.stringify({ maxLines: 1000, alertmanagerUid: DATASOURCE_UIDS.alertmanager }),
     });
     new DataSource(this, "alertmanager", {
@@ -83,7 +84,7 @@ export class GrafanaStack extends TerraformStack {
       name: "Alertmanager",
       type: "alertmanager",
       // The first replica: silences made there reach the others by gossip.
-      url: `https://${alertmanagerReplicas(props.inventory)[0].address}`,
+      url: `https://${props.hub.alertmanagerAddresses[0]}`,
       jsonDataEncoded: JSON.stringify({ implementation: "prometheus", handleGrafanaManagedAlerts: false, tlsAuthWithCACert: true }),
       ...authenticated,
     });
@@ -126,7 +127,7 @@ export class GrafanaStack extends TerraformStack {
     const dashboards = new Construct(this, "dashboards");
     // The same settings as the rules, so a panel shows what its alert watches.
     const settings = resolveAlertSettings(props.inventory.alerting.settings);
-    for (const { folder: key, dashboard } of assembleDashboards(props.panels, settings)) {
+    for (const { folder: key, dashboard } of assembleDashboards(props.hub.prometheus.dashboardPanels(), settings)) {
       const model = dashboard.build();
       new Dashboard(dashboards, model.uid!, { folder: folder[key].uid, configJson: dashboardJson(model), overwrite: true });
     }

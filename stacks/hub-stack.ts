@@ -52,6 +52,8 @@ export class HubStack extends TerraformStack {
   public readonly lokiGateway: TlsGateway;
   /** The private CA, host certificates and passwords every stack uses. */
   public readonly credentials: Credentials;
+  /** host:port of every Alertmanager replica, the first on the hub: where alerts and Grafana go. */
+  public readonly alertmanagerAddresses: readonly string[];
 
   constructor(scope: Construct, id: string, props: HubStackProps) {
     super(scope, id);
@@ -99,7 +101,9 @@ export class HubStack extends TerraformStack {
             cluster: replica.cluster,
           }),
       );
-    const alertmanagerAddresses = replicas.map((r) => r.address);
+    // Replicas elsewhere are placed by the inventory, at the addresses it binds them to.
+    const alertmanagerAddresses = replicas.map((r) => this.alertmanagers.find((a) => a.service.serviceName === r.serviceName)?.address ?? r.address);
+    this.alertmanagerAddresses = alertmanagerAddresses;
 
     this.prometheus = new Prometheus(this, "prometheus", {
       ...context,
