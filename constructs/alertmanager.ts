@@ -63,7 +63,7 @@ const SECRETS_DIR = `${CONFIG_DIR}/secrets`;
  * sensitive variable, and read by Alertmanager through `*_file` settings.
  */
 /** Alertmanager's alert (notifications failing) and panel. */
-export const ALERTMANAGER_MIXIN: MonitoringMixin<void> = { name: "alertmanager", rules: (_, s) => [alertmanagerRules(s)], panels: () => alertmanagerPanels() };
+export const ALERTMANAGER_MIXIN: MonitoringMixin<void> = { name: "alertmanager", metrics: ["alertmanager_notifications_total", "alertmanager_notifications_failed_total"], rules: (_, s) => [alertmanagerRules(s)], panels: () => alertmanagerPanels() };
 
 export class Alertmanager extends Construct implements Scrapeable, Monitored {
   public readonly dataRetention: string;

@@ -51,6 +51,7 @@ interface BlackboxFacts {
 /** Certificate alerts of every host; camera alerts and panels where cameras are probed. */
 export const BLACKBOX_EXPORTER_MIXIN: MonitoringMixin<BlackboxFacts> = {
   name: "blackbox-exporter",
+  metrics: ["probe_success", "probe_duration_seconds"],
   rules: (facts, s) => [certificateRules(s), ...(facts.some((f) => f.cameras > 0) ? [cameraRules(s)] : [])],
   panels: (facts, s) => (facts.some((f) => f.cameras > 0) ? cameraProbePanels(s) : []),
 };

@@ -32,7 +32,7 @@ export interface CameraLocation {
 
 /** The camera hub, tapo-camera-mcp (FastAPI + MCP): `/api/status` for health, `/metrics` for Prometheus. */
 /** The camera hub's panels (its alert rides with the camera probes' rules, cameras.yml). */
-export const CAMERA_HUB_MIXIN: MonitoringMixin<void> = { name: "camera-hub", rules: () => [], panels: (_, s) => cameraHubPanels(s) };
+export const CAMERA_HUB_MIXIN: MonitoringMixin<void> = { name: "camera-hub", metrics: ["tapo_camera_online", "http_requests_total"], rules: () => [], panels: (_, s) => cameraHubPanels(s) };
 
 export class CameraHub extends Construct implements Scrapeable, Monitored {
   public readonly service: DockerService;

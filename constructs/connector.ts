@@ -43,6 +43,8 @@ interface ConnectorFacts {
 /** Stale-push alerts of every connector that pushes, and the connectors' panel. */
 export const CONNECTOR_MIXIN: MonitoringMixin<ConnectorFacts> = {
   name: "connectors",
+  // The pushgateway records it for every push.
+  metrics: ["push_time_seconds"],
   rules: (facts) => [connectorRules(facts.flatMap((f) => (f.pusher ? [f.pusher] : [])))],
   panels: (facts) => (facts.some((f) => f.pusher) ? connectorPanels() : []),
 };

@@ -23,6 +23,7 @@ export interface EdgeAgentProps extends HostContext {
 /** Sensor alerts (stale, missing) of every sensor the watched edge agents report, and the Sensors panels. */
 export const EDGE_AGENT_MIXIN: MonitoringMixin<readonly SensorRef[]> = {
   name: "edge-agent",
+  metrics: ["sensor_last_update_timestamp_seconds", "sensor_value"],
   rules: (facts, s) => [sensorRules(facts.flat(), s)],
   panels: (_, s) => sensorPanels(s),
 };

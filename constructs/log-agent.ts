@@ -46,7 +46,7 @@ const AGENTS = {
  * positions live on a volume, so a restart neither loses nor repeats lines.
  */
 /** The log agents' panels, one per agent kind in use (their alerts are Loki's: lines discarded). */
-export const LOG_AGENT_MIXIN: MonitoringMixin<LogAgentKind> = { name: "log-agent", rules: () => [], panels: (kinds) => logAgentPanels(kinds) };
+export const LOG_AGENT_MIXIN: MonitoringMixin<LogAgentKind> = { name: "log-agent", metrics: ["promtail_request_duration_seconds_count", "promtail_dropped_entries_total", "loki_write_request_duration_seconds_count", "loki_write_dropped_entries_total"], rules: () => [], panels: (kinds) => logAgentPanels(kinds) };
 
 export class LogAgent extends Construct implements Scrapeable, Monitored {
   public readonly kind: LogAgentKind;

@@ -71,7 +71,7 @@ export type LokiTarget = (typeof SCALABLE_TARGETS)[number] | "all";
  * one, and a route out when it needs one); edges reach it through the TLS gateway.
  */
 /** Loki's alert as Prometheus sees it (lines discarded) and its panels. */
-export const LOKI_MIXIN: MonitoringMixin<void> = { name: "loki", rules: (_, s) => [lokiRules(s)], panels: () => lokiPanels() };
+export const LOKI_MIXIN: MonitoringMixin<void> = { name: "loki", metrics: ["loki_discarded_samples_total"], rules: (_, s) => [lokiRules(s)], panels: () => lokiPanels() };
 
 export class Loki extends Construct implements Scrapeable, Monitored {
   public readonly retentionPeriod: string;

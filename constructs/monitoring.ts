@@ -10,6 +10,8 @@ import type { DashboardPanels } from "../dashboards/panels";
 export interface MonitoringMixin<Facts> {
   /** Unique among mixins: names its rule file(s) and runbook section. */
   readonly name: string;
+  /** The metrics its panels read, as its component exports them: a panel may query nothing else (the dashboards tests). */
+  readonly metrics: readonly string[];
   rules(facts: readonly Facts[], settings: ResolvedAlertSettings): readonly RuleFile[];
   /** @default - no panels */
   panels?(facts: readonly Facts[], settings: ResolvedAlertSettings): readonly DashboardPanels[];
@@ -55,6 +57,11 @@ export class MixinSet {
     const duplicate = names.find((name, i) => names.indexOf(name) !== i);
     if (duplicate) throw new Error(`two monitoring mixins write rule file ${JSON.stringify(duplicate)}`);
     return files;
+  }
+
+  /** The mixins in use, in the order first used. */
+  mixins(): MonitoringMixin<never>[] {
+    return [...this.uses.keys()];
   }
 
   panels(settings: ResolvedAlertSettings): DashboardPanels[] {

@@ -47,6 +47,7 @@ export interface RuleEvaluator {
 /** Alerts of push sites as the hub sees their remote write (a node gone silent, writes falling behind), and the lag panel. */
 export const PROMETHEUS_AGENT_MIXIN: MonitoringMixin<string> = {
   name: "prometheus-agent",
+  metrics: ["prometheus_remote_storage_highest_timestamp_in_seconds", "prometheus_remote_storage_queue_highest_sent_timestamp_seconds"],
   rules: (sites, s) => [pushNodeRules([...new Set(sites)], s)],
   panels: () => prometheusAgentPanels(),
 };

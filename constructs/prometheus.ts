@@ -79,6 +79,7 @@ export interface PrometheusProps extends HostContext {
 /** Prometheus's own alerts: the dead man's switch, targets down, rules failing; and its panels. */
 export const PROMETHEUS_MIXIN: MonitoringMixin<void> = {
   name: "prometheus",
+  metrics: ["up", "ALERTS", "prometheus_rule_evaluation_failures_total", "prometheus_rule_group_last_duration_seconds"],
   rules: (_, settings) => [prometheusRules(settings)],
   panels: () => prometheusPanels(),
 };
@@ -201,6 +202,11 @@ export class Prometheus extends Construct implements Scrapeable, Monitored {
   /** The rule files of every component it watches, with their promtool cases (RUNBOOK.md, tests). */
   ruleFiles(): RuleFile[] {
     return this.mixins.ruleFiles(this.alertSettings);
+  }
+
+  /** The mixins of every kind of component it watches, in the order first met. */
+  watchedMixins(): MonitoringMixin<never>[] {
+    return this.mixins.mixins();
   }
 
   /** The dashboard panels of every component it watches. */

@@ -7,7 +7,6 @@ import { BlackboxExporter } from "../constructs/blackbox-exporter";
 import type { Credentials } from "../constructs/credentials";
 import { EDGE_AGENT_LOG_DIR, EdgeAgent } from "../constructs/edge-agent";
 import { LogAgent } from "../constructs/log-agent";
-import { NodeExporter } from "../constructs/node-exporter";
 import type { Prometheus } from "../constructs/prometheus";
 import type { Scrapeable } from "../constructs/scrape";
 import { PrometheusAgent } from "../constructs/prometheus-agent";
@@ -15,6 +14,7 @@ import { SecretVariables } from "../constructs/secret-variables";
 import { TlsGateway } from "../constructs/tls-gateway";
 import type { EdgeNode, Inventory, Site } from "../inventory/schema";
 import { edgeHostName, HUB_HOST } from "../security/pki";
+import { everyHostServices, servesPlainMetrics } from "./host-services";
 import { ALERTMANAGER_USERS, alertmanagerReplicas, alertmanagerSettings } from "./beyond-one-hub";
 
 export interface EdgeNodeStackProps {
@@ -63,7 +63,7 @@ export class EdgeNodeStack extends TerraformStack {
     // Services without their own TLS/auth: behind the gateway, or plain on loopback (push) or the node (lab).
     const plain = viaGateway ? undefined : exporters;
 
-    const nodeExporter = new NodeExporter(this, "node-exporter", { ...context, listenAddress: exporters.address, access });
+    const onEveryHost = everyHostServices(this, context, { address: exporters.address, plainPublish: plain, access });
     const blackbox = new BlackboxExporter(this, "blackbox-exporter", { ...context, publish: exporters, access, cameras: node.cameras });
     const edgeAgent = new EdgeAgent(this, "edge-agent", {
       ...context,
@@ -91,8 +91,9 @@ export class EdgeNodeStack extends TerraformStack {
 
     const labels = { site: site.name, node: node.name };
     const reach = { host: exporters.address };
-    const scraped: Scrapeable[] = [nodeExporter, edgeAgent, logAgent, blackbox];
+    let scraped: Scrapeable[] = [...onEveryHost, edgeAgent, logAgent, blackbox];
     if (viaGateway) {
+      const plainServices = scraped.filter(servesPlainMetrics);
       const gateway = new TlsGateway(this, "metrics-gateway", {
         ...context,
         serviceName: "metrics-gateway",
@@ -100,9 +101,9 @@ export class EdgeNodeStack extends TerraformStack {
         publish: { address: node.address },
         tlsHost: host,
         allowedClients: [HUB_HOST],
-        metricsOf: [edgeAgent, logAgent],
+        metricsOf: plainServices,
       });
-      scraped.splice(1, 2, gateway);
+      scraped = [...scraped.filter((c) => !plainServices.includes(c)), gateway];
     }
 
     // An Alertmanager replica the inventory places on this node (hub.alertmanager.peers):

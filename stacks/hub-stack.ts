@@ -11,7 +11,6 @@ import {
   Grafana,
   LogAgent,
   Loki,
-  NodeExporter,
   Prometheus,
   Pushgateway,
   SecretVariables,
@@ -29,6 +28,7 @@ import {
   pushConnectorIdentities,
   pushNodeIdentities,
 } from "../security/pki";
+import { everyHostServices } from "./host-services";
 import { ALERTMANAGER_USERS, alertmanagerReplicas, alertmanagerSettings, lokiNeedsEgress } from "./beyond-one-hub";
 
 /** Loki paths the gateway passes for the operator's certificate only (GET, with their query strings). */
@@ -170,10 +170,9 @@ export class HubStack extends TerraformStack {
     const pushers = pushConnectorIdentities(props.inventory);
     const pushgateway = new Pushgateway(this, "pushgateway", { ...context, publish: hub.publish.pushgateway, dataHostPath: hub.storage.pushgateway, access: { tlsHost, users: ["operator", "prometheus", ...pushers] } });
     // node_exporter shares the host network, so it binds the address itself.
-    const nodeExporter = new NodeExporter(this, "node-exporter", {
-      ...context,
-      listenAddress: hub.publish.nodeExporter?.address ?? hub.address,
-      port: hub.publish.nodeExporter?.port,
+    const onEveryHost = everyHostServices(this, context, {
+      address: hub.publish.nodeExporter?.address ?? hub.address,
+      nodeExporterPort: hub.publish.nodeExporter?.port,
       access: { tlsHost, users: ["operator", "prometheus"] },
     });
     // Probes only the hub's own certificate (its expiry alert); cameras are probed at their nodes.
@@ -204,7 +203,7 @@ export class HubStack extends TerraformStack {
 
     // Everything here is scraped where it runs; pull nodes add theirs from their own stacks.
     // Their mixins fill the dashboards in this order (rows a dashboard does not place itself come as met).
-    const scrapedHere = [this.prometheus, ...this.alertmanagers, nodeExporter, blackbox, this.loki, logAgent, this.grafana, pushgateway, cameraHub, ...connectors];
+    const scrapedHere = [this.prometheus, ...this.alertmanagers, ...onEveryHost, blackbox, this.loki, logAgent, this.grafana, pushgateway, cameraHub, ...connectors];
     for (const component of scrapedHere) this.prometheus.scrape(component, HUB_LABELS);
   }
 }

@@ -48,7 +48,7 @@ describe("metric catalog against the real exporters (slow)", () => {
     const port = await run("prometheus-pushgateway", (p) => [`--web.listen-address=127.0.0.1:${p}`, `--persistence.file=${join(work, "pg.db")}`]);
     await fetch(`http://127.0.0.1:${port}/metrics/job/nest`, { method: "PUT", body: "nest_up 1\n" });
     const names = await scrape(`http://127.0.0.1:${port}/metrics`);
-    expect(METRIC_SOURCES.pushgateway.filter((m) => !names.has(m))).toEqual([]);
+    expect(METRIC_SOURCES.connectors.filter((m) => !names.has(m))).toEqual([]);
   });
 
   it("Alertmanager exports its notification counters", async () => {
