@@ -1,10 +1,11 @@
 // `npm run bench`'s floor (scripts/bench-floor.ts): a bare cdktf App that rebuilds
 // the project's synthesized stacks from literals must synthesize the same
-// Terraform, or its timings say nothing.
+// Terraform, or its timings say nothing. Also the pure helpers of the bench report.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "cdktf";
+import { marginalCosts, ratio, SizeResult } from "../scripts/bench-report";
 import { floorDifferences, jsonDifferences, withoutCdktfMetadata } from "../scripts/floor/equivalence";
 import { floorApp } from "../scripts/floor/floor-app";
 import { addLiteralStack } from "../scripts/floor/literal-stack";
@@ -113,5 +114,44 @@ describe("comparing synthesized JSON", () => {
     ]);
     expect(jsonDifferences({ a: 1 }, { a: "1" })).toEqual(['$.a: expected 1, got "1"']);
     expect(jsonDifferences([1, 2, 3], [4, 5, 6], 2)).toHaveLength(2);
+  });
+});
+
+describe("the bench report", () => {
+  // CPU time is twice the wall time in these made-up runs.
+  const result = (sites: number, projectSeconds: number, floorSeconds: number, projectKiB: number, floorKiB: number): SizeResult => ({
+    sites,
+    stacks: 2 * sites + 2,
+    resources: 0,
+    dataSources: 0,
+    project: { medianWallSeconds: projectSeconds, medianCpuSeconds: 2 * projectSeconds, peakRssKiB: projectKiB },
+    floor: { medianWallSeconds: floorSeconds, medianCpuSeconds: 2 * floorSeconds, peakRssKiB: floorKiB },
+    cdkTfJsonBytes: sites * 2048,
+    renderedFiles: 0,
+  });
+
+  it("costs each added site between consecutive sizes, in size order", () => {
+    const costs = marginalCosts([result(100, 7, 3, 300_000, 200_000), result(1, 0.5, 0.3, 100_000, 80_000), result(10, 1.4, 0.57, 109_000, 80_900)]);
+    expect(costs.map((c) => [c.fromSites, c.toSites])).toEqual([
+      [1, 10],
+      [10, 100],
+    ]);
+    expect(costs[0].projectMsPerSite).toBeCloseTo(100);
+    expect(costs[0].floorMsPerSite).toBeCloseTo(30);
+    expect(costs[0].projectCpuMsPerSite).toBeCloseTo(200);
+    expect(costs[0].floorCpuMsPerSite).toBeCloseTo(60);
+    expect(costs[0].projectRssKiBPerSite).toBeCloseTo(1000);
+    expect(costs[0].floorRssKiBPerSite).toBeCloseTo(100);
+    expect(costs[1].projectMsPerSite).toBeCloseTo(62.22, 2);
+    expect(costs[1].cdkTfJsonKiBPerSite).toBeCloseTo(2);
+  });
+
+  it("has nothing to say for one size, or a size given twice", () => {
+    expect(marginalCosts([result(10, 1, 1, 1, 1)])).toEqual([]);
+    expect(marginalCosts([result(10, 1, 1, 1, 1), result(10, 2, 2, 2, 2)])).toEqual([]);
+  });
+
+  it("states ratios as project over floor", () => {
+    expect(ratio(3, 2)).toBe("1.50x");
   });
 });
