@@ -1,24 +1,32 @@
 // Synth benchmark: how wall time, peak memory and output size grow with the
-// number of sites. `npm run bench` (sizes 1 10 100 500) or
-// `node dist/scripts/bench.js 1 10` after a build.
+// number of sites, beside cdktf's floor for the same output. `npm run bench`
+// (sizes 1 10 100 500) or `node dist/scripts/bench.js 1 10` after a build.
 //
 // Every measured synth is a fresh `node dist/main.js`, exactly as cdktf runs it.
+// After each, a fresh `node dist/scripts/bench-floor.js` rebuilds its stacks in a
+// bare cdktf App with every attribute a literal override and synthesizes them:
+// what cdktf alone costs for that output. Both are measured the same way, and the
+// floor's output is checked to equal the project's (cdktf's `//` metadata aside).
 // A second mode, `--breakdown <inventory> <outdir> [renderedDir]`, replays main.ts
-// step by step in its own fresh process and times each step.
+// step by step in its own fresh process and times each step; a third,
+// `--inventory <sites> <file>`, only writes the generated inventory.
 //
-// Only node: built-ins are imported eagerly. yaml, zod, cdktf and the project's
-// modules are required lazily, so that in --breakdown mode their load time is
-// measured cold rather than paid before the first timer starts.
+// Only node: built-ins and the dependency-free bench-report are imported
+// eagerly. yaml, zod, cdktf and the project's modules are required lazily, so
+// that in --breakdown mode their load time is measured cold rather than paid
+// before the first timer starts.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { join, relative, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Inventory } from "../inventory/schema";
+import { marginalCosts, marginalTable, Measured, SizeResult, sizeTable } from "./bench-report";
 
 /** Project root: this file runs as dist/scripts/bench.js. */
 const ROOT = resolve(__dirname, "..", "..");
 const MAIN_JS = join(ROOT, "dist", "main.js");
+const FLOOR_JS = join(ROOT, "dist", "scripts", "bench-floor.js");
 const DEFAULT_SIZES = [1, 10, 100, 500];
 const RUNS_PER_SIZE = 3;
 const BREAKDOWN_SITES = 100;
@@ -81,51 +89,52 @@ function writeInventory(base: Record<string, unknown>, count: number, file: stri
 
 interface RunResult {
   wallSeconds: number;
+  /** user + system CPU of the child: less disturbed than wall time when other work shares the machine. */
+  cpuSeconds: number;
   maxRssKiB: number;
 }
 
-interface SizeResult {
-  sites: number;
-  stacks: number;
-  medianWallSeconds: number;
-  peakRssKiB: number;
-  cdkTfJsonBytes: number;
-  renderedFiles: number;
-}
-
-/** One fresh `node dist/main.js`; throws with the child's stderr if the synth fails. */
-function runMain(env: Record<string, string>, preload: string, rssFile: string, label: string): RunResult {
-  rmSync(rssFile, { force: true });
+/** One fresh `node <script> <args>` from the project root; throws with the child's stderr if it fails. */
+function runNode(script: string, args: string[], env: Record<string, string>, preload: string, usageFile: string, label: string): RunResult {
+  const command = ["node", relative(ROOT, script), ...args].join(" ");
+  rmSync(usageFile, { force: true });
   const start = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, ["--require", preload, MAIN_JS], {
+  const child = spawnSync(process.execPath, ["--require", preload, script, ...args], {
     cwd: ROOT,
-    env: { ...process.env, ...env, BENCH_RSS_FILE: rssFile },
+    env: { ...process.env, ...env, BENCH_USAGE_FILE: usageFile },
     encoding: "utf8",
     maxBuffer: 64 * MiB,
   });
   const wallSeconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (child.error) throw new BenchError(`${label}: cannot run node dist/main.js: ${child.error.message}`);
+  if (child.error) throw new BenchError(`${label}: cannot run ${command}: ${child.error.message}`);
   if (child.status !== 0) {
     const how = child.signal ? `killed by ${child.signal}` : `exit code ${child.status}`;
-    throw new BenchError(`${label}: node dist/main.js failed (${how}). stderr:\n${child.stderr}${child.stdout ? `\nstdout:\n${child.stdout}` : ""}`);
+    throw new BenchError(`${label}: ${command} failed (${how}). stderr:\n${child.stderr}${child.stdout ? `\nstdout:\n${child.stdout}` : ""}`);
   }
-  if (!existsSync(rssFile)) throw new BenchError(`${label}: the child exited without writing its peak RSS to ${rssFile}`);
-  return { wallSeconds, maxRssKiB: Number(readFileSync(rssFile, "utf8")) };
+  if (!existsSync(usageFile)) throw new BenchError(`${label}: the child exited without writing its resource usage to ${usageFile}`);
+  const usage = JSON.parse(readFileSync(usageFile, "utf8")) as NodeJS.ResourceUsage;
+  return { wallSeconds, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, maxRssKiB: usage.maxRSS };
 }
 
 function countFiles(dir: string): number {
   return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).length;
 }
 
-/** Stack count and total cdk.tf.json size of a synthesized outdir. */
-function synthOutput(outdir: string): { stacks: number; bytes: number } {
+/** Stack, resource and data source counts and total cdk.tf.json size of a synthesized outdir. */
+function synthOutput(outdir: string): { stacks: number; resources: number; dataSources: number; bytes: number } {
   const stacksDir = join(outdir, "stacks");
   const stacks = readdirSync(stacksDir, { withFileTypes: true }).filter((entry) => entry.isDirectory());
-  const bytes = stacks.reduce((sum, stack) => {
+  const named = (block: Record<string, Record<string, unknown>> | undefined) => Object.values(block ?? {}).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
+  const total = { stacks: stacks.length, resources: 0, dataSources: 0, bytes: 0 };
+  for (const stack of stacks) {
     const file = join(stacksDir, stack.name, "cdk.tf.json");
-    return sum + (existsSync(file) ? statSync(file).size : 0);
-  }, 0);
-  return { stacks: stacks.length, bytes };
+    if (!existsSync(file)) continue;
+    total.bytes += statSync(file).size;
+    const doc = JSON.parse(readFileSync(file, "utf8"));
+    total.resources += named(doc.resource);
+    total.dataSources += named(doc.data);
+  }
+  return total;
 }
 
 function median(values: number[]): number {
@@ -134,48 +143,58 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+function summary(runs: RunResult[]): Measured {
+  return {
+    medianWallSeconds: median(runs.map((r) => r.wallSeconds)),
+    medianCpuSeconds: median(runs.map((r) => r.cpuSeconds)),
+    peakRssKiB: Math.max(...runs.map((r) => r.maxRssKiB)),
+  };
+}
+
+/** The project's and the floor's runs alternate, so a machine that slows down mid-run slows both alike. */
 function benchSize(tmp: string, inventory: string, sites: number, preload: string): SizeResult {
   const outdir = join(tmp, `out-${sites}`);
   const renderedDir = join(tmp, `rendered-${sites}`);
-  const runs: RunResult[] = [];
+  const floorOutdir = join(tmp, `floor-${sites}`);
+  const usageFile = join(tmp, "usage.json");
+  const project: RunResult[] = [];
+  const floor: RunResult[] = [];
   for (let run = 1; run <= RUNS_PER_SIZE; run++) {
     // Each run starts from nothing, as a first synth on a clean checkout would.
     rmSync(outdir, { recursive: true, force: true });
     rmSync(renderedDir, { recursive: true, force: true });
-    const env = { INVENTORY: inventory, CDKTF_OUTDIR: outdir, RENDERED_DIR: renderedDir };
-    runs.push(runMain(env, preload, join(tmp, "rss"), `${sites} sites, run ${run}`));
-    process.stderr.write(`  ${sites} sites, run ${run}/${RUNS_PER_SIZE}: ${runs[runs.length - 1].wallSeconds.toFixed(2)} s\n`);
+    rmSync(floorOutdir, { recursive: true, force: true });
+    const label = `${sites} sites, run ${run}`;
+    project.push(runNode(MAIN_JS, [], { INVENTORY: inventory, CDKTF_OUTDIR: outdir, RENDERED_DIR: renderedDir }, preload, usageFile, `${label} (project)`));
+    floor.push(runNode(FLOOR_JS, [outdir, floorOutdir], {}, preload, usageFile, `${label} (floor)`));
+    process.stderr.write(`  ${label}/${RUNS_PER_SIZE}: project ${project[run - 1].wallSeconds.toFixed(2)} s, floor ${floor[run - 1].wallSeconds.toFixed(2)} s\n`);
   }
-  const { stacks, bytes } = synthOutput(outdir);
-  return {
-    sites,
-    stacks,
-    medianWallSeconds: median(runs.map((r) => r.wallSeconds)),
-    peakRssKiB: Math.max(...runs.map((r) => r.maxRssKiB)),
-    cdkTfJsonBytes: bytes,
-    renderedFiles: countFiles(renderedDir),
-  };
+  checkFloorEquivalence(outdir, floorOutdir, sites);
+  const { stacks, resources, dataSources, bytes } = synthOutput(outdir);
+  return { sites, stacks, resources, dataSources, project: summary(project), floor: summary(floor), cdkTfJsonBytes: bytes, renderedFiles: countFiles(renderedDir) };
 }
 
-function printTable(results: SizeResult[]): void {
-  console.log("| sites | stacks | median wall s | peak RSS MiB | cdk.tf.json MiB | rendered files |");
-  console.log("|------:|-------:|--------------:|-------------:|----------------:|---------------:|");
-  for (const r of results) {
-    const cells = [r.sites, r.stacks, r.medianWallSeconds.toFixed(2), (r.peakRssKiB / 1024).toFixed(1), (r.cdkTfJsonBytes / MiB).toFixed(3), r.renderedFiles];
-    console.log(`| ${cells.join(" | ")} |`);
+/** A floor that synthesizes something else measures nothing: stop with what differs. */
+function checkFloorEquivalence(outdir: string, floorOutdir: string, sites: number): void {
+  const { floorDifferences } = require("./floor/equivalence") as typeof import("./floor/equivalence");
+  const differences = floorDifferences(outdir, floorOutdir);
+  if (differences.length > 0) {
+    throw new BenchError(`${sites} sites: the floor's cdk.tf.json differs from the project's (cdktf's // metadata left out):\n  ${differences.slice(0, 40).join("\n  ")}`);
   }
-  const bySize = [...results].sort((a, b) => a.sites - b.sites);
-  if (bySize.length < 2) return;
-  const [small, large] = bySize.slice(-2);
-  const extra = large.sites - small.sites;
-  if (extra === 0) return;
-  const msPerSite = ((large.medianWallSeconds - small.medianWallSeconds) * 1000) / extra;
-  const kibRssPerSite = (large.peakRssKiB - small.peakRssKiB) / extra;
-  const kibJsonPerSite = (large.cdkTfJsonBytes - small.cdkTfJsonBytes) / 1024 / extra;
+}
+
+function printTables(results: SizeResult[]): void {
+  console.log("Project (node dist/main.js) beside cdktf's floor (node dist/scripts/bench-floor.js, same stacks as literal overrides):");
   console.log(
-    `\nMarginal cost per site between ${small.sites} and ${large.sites} sites: ${msPerSite.toFixed(2)} ms wall, ` +
-      `${kibRssPerSite.toFixed(1)} KiB peak RSS, ${kibJsonPerSite.toFixed(2)} KiB cdk.tf.json`,
+    `median wall and CPU (user + system) time, highest peak RSS, of ${RUNS_PER_SIZE} fresh processes each; the floor's output equals the project's (// metadata aside).`,
   );
+  // Other work on the machine slows wall time more than CPU time: say how busy it was.
+  console.log(`${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(" / ")} (1 / 5 / 15 min) at the end.\n`);
+  for (const line of sizeTable(results)) console.log(line);
+  const marginal = marginalTable(marginalCosts(results));
+  if (marginal.length === 0) return;
+  console.log("\nMarginal cost per added site, between consecutive sizes:\n");
+  for (const line of marginal) console.log(line);
 }
 
 // ---------------------------------------------------------------------------
@@ -245,20 +264,22 @@ function parseSizes(args: string[]): number[] {
   });
 }
 
+/** The committed example, whose hub, receivers and settings every generated inventory keeps. */
+function exampleInventory(): Record<string, unknown> {
+  const { parse } = require("yaml") as typeof import("yaml");
+  return parse(readFileSync(join(ROOT, "inventory", "sites.yaml"), "utf8")) as Record<string, unknown>;
+}
+
 function bench(args: string[]): void {
   const sizes = parseSizes(args);
-  if (!existsSync(MAIN_JS)) throw new BenchError(`${MAIN_JS} does not exist: build first (npm run build)`);
-  const { parse } = require("yaml") as typeof import("yaml");
-  const base = parse(readFileSync(join(ROOT, "inventory", "sites.yaml"), "utf8")) as Record<string, unknown>;
+  for (const script of [MAIN_JS, FLOOR_JS]) if (!existsSync(script)) throw new BenchError(`${script} does not exist: build first (npm run build)`);
+  const base = exampleInventory();
 
   const tmp = mkdtempSync(join(tmpdir(), "bench-"));
   try {
-    // Loaded with --require into every measured child: records its peak RSS (KiB) on exit.
-    const preload = join(tmp, "rss-preload.js");
-    writeFileSync(
-      preload,
-      "process.on('exit', () => require('fs').writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n",
-    );
+    // Loaded with --require into every measured child: records its resource usage (peak RSS in KiB, CPU in µs) on exit.
+    const preload = join(tmp, "usage-preload.js");
+    writeFileSync(preload, "process.on('exit', () => require('fs').writeFileSync(process.env.BENCH_USAGE_FILE, JSON.stringify(process.resourceUsage())));\n");
     const inventories = new Map<number, string>();
     for (const sites of new Set([...sizes, BREAKDOWN_SITES])) {
       const file = join(tmp, `inventory-${sites}.yaml`);
@@ -269,7 +290,7 @@ function bench(args: string[]): void {
     process.stderr.write(`Benchmarking ${sizes.join(", ")} sites, ${RUNS_PER_SIZE} runs each (node ${process.version}):\n`);
     const results = sizes.map((sites) => benchSize(tmp, inventories.get(sites)!, sites, preload));
     console.log();
-    printTable(results);
+    printTables(results);
 
     const outdir = join(tmp, "out-breakdown");
     mkdirSync(outdir);
@@ -291,6 +312,11 @@ try {
     const [inventory, outdir, renderedDir] = args.slice(1);
     if (!inventory || !outdir) throw new BenchError("usage: node dist/scripts/bench.js --breakdown <inventory> <outdir> [renderedDir]");
     breakdown(inventory, outdir, renderedDir ?? `${outdir}-rendered`);
+  } else if (args[0] === "--inventory") {
+    // The generated inventory on its own, e.g. to profile one synth: node --cpu-prof dist/main.js with INVENTORY=<file>.
+    const [sites, file] = args.slice(1);
+    if (!sites || !file) throw new BenchError("usage: node dist/scripts/bench.js --inventory <sites> <file>");
+    writeInventory(exampleInventory(), parseSizes([sites])[0], file);
   } else {
     bench(args);
   }
