@@ -14,6 +14,8 @@ export const IMAGES = {
   nodeExporter: "prom/node-exporter:v1.12.1",
   blackboxExporter: "prom/blackbox-exporter:v0.29.0",
   pushgateway: "prom/pushgateway:v1.11.4",
+  /** ghcr.io is cAdvisor's registry since v0.53 (gcr.io has older ones only); 0.57+ reports a restart's new start time. */
+  cadvisor: "ghcr.io/google/cadvisor:0.60.5",
   /** nginx as a non-root user (uid 101), for the TLS gateways. */
   nginxUnprivileged: "nginxinc/nginx-unprivileged:1.28.0-bookworm",
   /** Copies config files onto a service's config volume (read-only root filesystems). */

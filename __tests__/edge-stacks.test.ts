@@ -69,7 +69,7 @@ describe("edge node stacks", () => {
   it("runs the exporters (TLS, basic auth) on the node address, and the edge and log agents behind the metrics gateway (pull)", () => {
     const synth = synthEdge("home", "porch");
     const porch = containers(synth);
-    expect(services(synth)).toEqual(["blackbox-exporter", "edge-agent", "metrics-gateway", "node-exporter", "promtail"]);
+    expect(services(synth)).toEqual(["blackbox-exporter", "cadvisor", "edge-agent", "metrics-gateway", "node-exporter", "promtail"]);
     expect(porch["node-exporter"].command).toEqual(expect.arrayContaining(["--web.listen-address=192.168.1.21:9100", "--web.config.file=/etc/node-exporter/web.yml"]));
     expect(porch["blackbox-exporter"].ports).toEqual([{ internal: 9115, external: 9115, ip: "192.168.1.21", protocol: "tcp" }]);
     expect(porch["blackbox-exporter"].capabilities).toEqual({ drop: ["ALL"], add: ["NET_RAW"] });
@@ -91,7 +91,7 @@ describe("edge node stacks", () => {
     doc.sites[0].tls = false;
     const inventory = inventoryFrom(doc);
     const synth = synthEdge("home", "porch", inventory);
-    expect(services(synth)).toEqual(["blackbox-exporter", "edge-agent", "node-exporter", "promtail"]);
+    expect(services(synth)).toEqual(["blackbox-exporter", "cadvisor", "edge-agent", "node-exporter", "promtail"]);
     expect(loaderFile(synth, "node-exporter", "web.yml")).not.toContain("tls_server_config");
     expect(containers(synth)["edge-agent"].ports).toEqual([{ internal: 9400, external: 9400, ip: "192.168.1.21", protocol: "tcp" }]);
     expect(securityWarnings(inventory, "sites.yaml")).toEqual([expect.stringMatching(/^WARNING sites\.yaml sites\[0\]\.tls: TLS is off for site "home"/)]);

@@ -41,7 +41,7 @@ describe("hub stack", () => {
   it("runs every hub service on one network with the house defaults", () => {
     expect(json).toHaveResourceWithProperties(Network, { name: "observability" });
     const names = services(parsed).map((c) => c.name).sort();
-    expect(names).toEqual(["alertmanager", "blackbox-exporter", "grafana", "loki", "loki-gateway", "nest", "node-exporter", "petcube", "prometheus", "promtail", "pushgateway", "ring", "tapo-camera-mcp"]);
+    expect(names).toEqual(["alertmanager", "blackbox-exporter", "cadvisor", "grafana", "loki", "loki-gateway", "nest", "node-exporter", "petcube", "prometheus", "promtail", "pushgateway", "ring", "tapo-camera-mcp"]);
     // Every service has a healthcheck the apply waits for, except the connectors
     // (the operator's images: their own HEALTHCHECK applies). Checks behind a web
     // config carry no credential: they want the 401.

@@ -40,6 +40,12 @@ export interface AlertSettings {
    * nobody has deployed for 9 days of that window. @default 21
    */
   readonly certificateExpiryDays?: number;
+  /** Restarts within containerRestartWindow at which a container alerts. @default 3 */
+  readonly containerRestarts?: number;
+  /** @default "15m" */
+  readonly containerRestartWindow?: string;
+  /** Fraction of its memory limit above which a container alerts (after 15m). @default 0.9 */
+  readonly containerMemoryRatio?: number;
 }
 
 export type ResolvedAlertSettings = Required<AlertSettings>;
@@ -63,6 +69,9 @@ export function resolveAlertSettings(settings: AlertSettings = {}): ResolvedAler
     failureWindow: "10m",
     criticalLogWindow: "5m",
     certificateExpiryDays: 21,
+    containerRestarts: 3,
+    containerRestartWindow: "15m",
+    containerMemoryRatio: 0.9,
     ...settings,
   };
 }

@@ -2,6 +2,7 @@
 // credentials. Nothing here imports the app (inventory/, stacks/).
 export * from "./alertmanager";
 export * from "./blackbox-exporter";
+export * from "./cadvisor";
 export * from "./camera-hub";
 export * from "./certificate-specs";
 export * from "./common-props";

@@ -573,6 +573,9 @@ const alertSettings = z
     failureWindow: duration.optional().describe("window over which rule, notification and ingestion failures count (default 10m)"),
     criticalLogWindow: duration.optional().describe("default 5m"),
     certificateExpiryDays: count(1, 365).optional().describe("days of validity left below which a certificate alerts (default 21)"),
+    containerRestarts: count(1, 1000).optional().describe("restarts within containerRestartWindow at which a container alerts (default 3)"),
+    containerRestartWindow: duration.optional().describe("default 15m"),
+    containerMemoryRatio: z.number().gt(0, "must be between 0 and 1").lt(1, "must be between 0 and 1").optional().describe("fraction of its memory limit above which a container alerts (default 0.9)"),
   })
   .describe("overrides of the alert rules' settings; every field has a default");
 

@@ -3,6 +3,7 @@
 // without TLS or credentials of their own go behind the node's metrics gateway.
 import { Construct } from "constructs";
 import type { HostBinding, HostContext, WebAccess } from "../constructs/common-props";
+import { CAdvisor } from "../constructs/cadvisor";
 import { NodeExporter } from "../constructs/node-exporter";
 import type { Scrapeable } from "../constructs/scrape";
 
@@ -19,7 +20,10 @@ export interface HostPlacement {
 }
 
 export function everyHostServices(scope: Construct, context: HostContext, host: HostPlacement): Scrapeable[] {
-  return [new NodeExporter(scope, "node-exporter", { ...context, listenAddress: host.address, port: host.nodeExporterPort, access: host.access })];
+  return [
+    new NodeExporter(scope, "node-exporter", { ...context, listenAddress: host.address, port: host.nodeExporterPort, access: host.access }),
+    new CAdvisor(scope, "cadvisor", { ...context, publish: host.plainPublish }),
+  ];
 }
 
 /** Whether a component's metrics need a gateway in front: no TLS and no credentials of its own. */

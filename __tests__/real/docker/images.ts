@@ -258,6 +258,8 @@ export function imageSpecs(operatorImages: { cameraHub: string; edgeAgent: reado
     ],
     [IMAGES.promtail, { rootfs: "standin", changes: ['ENTRYPOINT ["/usr/bin/promtail"]', 'CMD ["-config.file=/etc/promtail/config.yml"]'] }],
     [IMAGES.alloy, { rootfs: "standin", changes: ['ENTRYPOINT ["/bin/alloy"]', 'CMD ["run", "/etc/alloy/config.alloy", "--storage.path=/var/lib/alloy/data"]'] }],
+    // cAdvisor's image runs its entrypoint with the command as flags.
+    [IMAGES.cadvisor, standin("cadvisor", ["EXPOSE 8080"])],
     [operatorImages.cameraHub, standin("camera-hub")],
   ]);
   for (const image of operatorImages.edgeAgent) specs.set(image, standin("edge-agent"));

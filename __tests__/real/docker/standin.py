@@ -208,6 +208,16 @@ def alloy(args):
     serve(int(port), {"/-/ready": "Alloy is ready.\n"}, host=host or "0.0.0.0")
 
 
+def cadvisor(args):
+    # cAdvisor reads the host through read-only mounts; a writable one is a mistake.
+    for path in ["/rootfs", "/sys", "/var/run", "/var/lib/docker"]:
+        if not os.path.isdir(path):
+            fail(f"{path} is not mounted")
+        if os.access(path, os.W_OK):
+            fail(f"{path} is writable; cAdvisor's mounts must be read-only")
+    serve(int(flag(args, "port", "8080")), {"/healthz": "ok"})
+
+
 def camera_hub(_args):
     serve(7777, {"/api/status": '{"status":"ok"}\n'})
 
@@ -243,7 +253,7 @@ def connector(_args):
         time.sleep(10)
 
 
-ROLES = {"loki": loki, "grafana": grafana, "promtail": promtail, "alloy": alloy, "camera-hub": camera_hub, "edge-agent": edge_agent, "connector": connector}
+ROLES = {"cadvisor": cadvisor, "loki": loki, "grafana": grafana, "promtail": promtail, "alloy": alloy, "camera-hub": camera_hub, "edge-agent": edge_agent, "connector": connector}
 
 if __name__ == "__main__":
     role, rest = sys.argv[1], sys.argv[2:]
