@@ -36,6 +36,8 @@ export class EdgeAgent extends Construct implements Scrapeable, Monitored {
   public readonly service: DockerService;
   /** The log directory's volume, for the log agent to mount read-only. */
   public readonly logVolume: Volume;
+  /** Where it writes its log files, in its container and in the log agent's. */
+  public readonly logDir = EDGE_AGENT_LOG_DIR;
   private readonly publish?: HostBinding;
   public readonly sensors: readonly { readonly name: string; readonly staleAfter: string }[];
 

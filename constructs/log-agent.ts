@@ -1,4 +1,4 @@
-import { Volume } from "@cdktf/provider-docker/lib/volume";
+import type { EdgeAgent } from "./edge-agent";
 import { Construct } from "constructs";
 import { MetricsEndpoint, reachAddress, Scrapeable, ScrapeReach } from "./scrape";
 import { MixinUse, Monitored, MonitoringMixin, useMixin } from "./monitoring";
@@ -19,12 +19,20 @@ export type LogAgentKind = "promtail" | "alloy";
 export interface LogAgentProps extends HostContext {
   /** Promtail (end of life since 2026-03-02) or Grafana Alloy, its successor. */
   readonly kind: LogAgentKind;
-  /** What to ship and where; dataDir, httpPort and tls are set by the construct. */
-  readonly config: Omit<LogAgentConfig, "dataDir" | "httpPort" | "tls">;
+  /** Loki's push endpoint: the hub's TLS gateway, e.g. https://192.168.1.10:3100/loki/api/v1/push */
+  readonly lokiPushUrl: string;
+  /** `site` label of every line. */
+  readonly site: string;
+  /** `device` label of every line: the host's name. */
+  readonly device: string;
   /** Host whose certificate the agent presents to the hub's Loki gateway. */
   readonly certificateHost: string;
-  /** The edge agent's log volume, mounted read-only at the glob's directory. @default - no file logs */
-  readonly logVolume?: Volume;
+  /** The edge agent whose log files it ships: their volume mounted read-only, `service` its name. @default - container logs only */
+  readonly fileLogsOf?: EdgeAgent;
+  /** The Docker socket, mounted read-only, for container discovery and container logs. @default "/var/run/docker.sock" */
+  readonly dockerSocket?: string;
+  /** `severity` of a line that carries none (or is not JSON). @default "info" */
+  readonly defaultSeverity?: string;
   /** Port of its HTTP server (metrics, readiness). @default 9080 (Promtail) or 12345 (Alloy) */
   readonly httpPort?: number;
   /** @default - not published on the host */
@@ -61,7 +69,7 @@ export class LogAgent extends Construct implements Scrapeable, Monitored {
     this.publish = props.publish;
     const memoryMb = props.memoryMb ?? 128;
     new PropProblems(this)
-      .require(/^https:\/\/[^/\s]+\/loki\/api\/v1\/push$/.test(props.config.lokiPushUrl), "config.lokiPushUrl", "must be an https:// Loki push URL (the gateway) ending in /loki/api/v1/push", props.config.lokiPushUrl)
+      .require(/^https:\/\/[^/\s]+\/loki\/api\/v1\/push$/.test(props.lokiPushUrl), "lokiPushUrl", "must be an https:// Loki push URL (the gateway) ending in /loki/api/v1/push", props.lokiPushUrl)
       .range("memoryMb", memoryMb, 32, 65536)
       .throwIfAny();
 
@@ -69,9 +77,19 @@ export class LogAgent extends Construct implements Scrapeable, Monitored {
     const configPath = `${agent.configDir}/${agent.configName}`;
     const client = clientFiles(agent.configDir, { certificateHost: props.certificateHost });
     const tls = { caFile: client.client.tls!.caFile, certFile: client.client.tls!.certFile!, keyFile: client.client.tls!.keyFile! };
-    const config: LogAgentConfig = { ...props.config, dataDir: agent.dataDir, httpPort: this.httpPort, tls };
-    const glob = props.config.edgeAgentLogGlob;
-    new PropProblems(this).require(props.logVolume === undefined || glob !== undefined, "logVolume", "needs config.edgeAgentLogGlob to say where the files are", "a volume").throwIfAny();
+    const files = props.fileLogsOf;
+    const config: LogAgentConfig = {
+      lokiPushUrl: props.lokiPushUrl,
+      site: props.site,
+      device: props.device,
+      edgeAgentLogGlob: files ? `${files.logDir}/*.log` : undefined,
+      edgeAgentService: files?.service.serviceName ?? "edge-agent",
+      dockerSocket: props.dockerSocket ?? "/var/run/docker.sock",
+      defaultSeverity: props.defaultSeverity ?? "info",
+      dataDir: agent.dataDir,
+      httpPort: this.httpPort,
+      tls,
+    };
     this.service = new DockerService(this, "service", {
       serviceName: props.kind,
       image: props.image ?? agent.image,
@@ -82,9 +100,9 @@ export class LogAgent extends Construct implements Scrapeable, Monitored {
       command: props.kind === "promtail" ? [`-config.file=${configPath}`] : alloyCommand(config),
       healthcheck: bashHealthcheck(this.httpPort, props.kind === "promtail" ? "/ready" : "/-/ready"),
       dataVolumes: [{ name: "positions", containerPath: agent.dataDir }],
-      sharedVolumes: props.logVolume && glob ? [{ volume: props.logVolume, containerPath: glob.replace(/\/[^/]*$/, ""), readOnly: true }] : [],
+      sharedVolumes: files ? [{ volume: files.logVolume, containerPath: files.logDir, readOnly: true }] : [],
       // Container discovery and container logs come from the Docker API.
-      hostMounts: [{ hostPath: props.config.dockerSocket, containerPath: props.config.dockerSocket }],
+      hostMounts: [{ hostPath: config.dockerSocket, containerPath: config.dockerSocket }],
       ports: publishedPorts(props.publish, this.httpPort),
       // Root in the image (the Docker socket), with one capability: DAC_OVERRIDE,
       // to read the edge agent's logs and write its data directory, which the

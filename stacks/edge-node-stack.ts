@@ -5,7 +5,7 @@ import { Construct } from "constructs";
 import { Alertmanager } from "../constructs/alertmanager";
 import { BlackboxExporter } from "../constructs/blackbox-exporter";
 import type { Credentials } from "../constructs/credentials";
-import { EDGE_AGENT_LOG_DIR, EdgeAgent } from "../constructs/edge-agent";
+import { EdgeAgent } from "../constructs/edge-agent";
 import { LogAgent } from "../constructs/log-agent";
 import type { Prometheus } from "../constructs/prometheus";
 import type { Scrapeable } from "../constructs/scrape";
@@ -75,18 +75,12 @@ export class EdgeNodeStack extends TerraformStack {
       ...context,
       kind: node.logAgent,
       publish: plain,
-      logVolume: edgeAgent.logVolume,
+      fileLogsOf: edgeAgent,
       certificateHost: host,
-      config: {
-        // The inventory guarantees Loki's gateway is published on a non-loopback address.
-        lokiPushUrl: `https://${hub.address}:${props.hubLokiGateway.publishedPort}/loki/api/v1/push`,
-        site: site.name,
-        device: node.name,
-        edgeAgentLogGlob: `${EDGE_AGENT_LOG_DIR}/*.log`,
-        edgeAgentService: "edge-agent",
-        dockerSocket: "/var/run/docker.sock",
-        defaultSeverity: "info",
-      },
+      // The inventory guarantees Loki's gateway is published on a non-loopback address.
+      lokiPushUrl: `https://${hub.address}:${props.hubLokiGateway.publishedPort}/loki/api/v1/push`,
+      site: site.name,
+      device: node.name,
     });
 
     const labels = { site: site.name, node: node.name };

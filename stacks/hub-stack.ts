@@ -185,14 +185,9 @@ export class HubStack extends TerraformStack {
       ...context,
       kind: hub.logAgent,
       certificateHost: HUB_HOST,
-      config: {
-        lokiPushUrl: `https://${lokiGateway.service.serviceName}:${lokiGateway.port}/loki/api/v1/push`,
-        site: HUB_LABELS.site,
-        device: HUB_LABELS.node,
-        edgeAgentService: "edge-agent",
-        dockerSocket: "/var/run/docker.sock",
-        defaultSeverity: "info",
-      },
+      lokiPushUrl: `https://${lokiGateway.service.serviceName}:${lokiGateway.port}/loki/api/v1/push`,
+      site: HUB_LABELS.site,
+      device: HUB_LABELS.node,
     });
 
     const connectorsScope = new Construct(this, "connectors");
