@@ -7,5 +7,5 @@ export { renderRuleGroups, renderRuleTests, renderRunbook } from "./constructs/c
 export { resolveAlertSettings } from "./alert-rules/settings";
 export type { AlertSettings, ResolvedAlertSettings } from "./alert-rules/settings";
 export type { AlertRule, RuleFile, RuleGroup, RuleTest, RunbookEntry, Severity } from "./alert-rules/types";
-export { assembleDashboards, DASHBOARD_FRAMES } from "./dashboards/panels";
-export type { DashboardPanels } from "./dashboards/panels";
+export { assembleDashboards, DASHBOARD_FRAMES } from "./dashboards/frames";
+export type { DashboardPanels } from "./dashboards/frames";

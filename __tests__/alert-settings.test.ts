@@ -3,7 +3,7 @@
 // the same values, so a panel shows what its alert watches.
 import { parse } from "yaml";
 import { renderRuleGroups } from "../constructs/config/rule-files";
-import { CAMERAS_UID, STACK_HEALTH_UID } from "../dashboards/panels";
+import { CAMERAS_UID, STACK_HEALTH_UID } from "../dashboards/frames";
 import { dashboardJson } from "../dashboards/serialize";
 import { dashboardsOf, ruleFilesOf } from "./support/generated";
 import { exampleDocument, inventoryFrom } from "./support/example";

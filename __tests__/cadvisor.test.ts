@@ -6,7 +6,7 @@ import { Network } from "@cdktf/provider-docker/lib/network";
 import { App, Testing, TerraformStack } from "cdktf";
 import { CAdvisor, cadvisorRules, Credentials, SecretVariables } from "../constructs";
 import { resolveAlertSettings } from "../alert-rules/settings";
-import { STACK_HEALTH_UID } from "../dashboards/panels";
+import { STACK_HEALTH_UID } from "../dashboards/frames";
 import { defineStacks } from "../stacks/app";
 import { renderedFiles } from "../stacks/rendered-files";
 import { exampleInventory } from "./support/example";

@@ -4,8 +4,8 @@
 import { Construct } from "constructs";
 import type { ResolvedAlertSettings } from "../alert-rules/settings";
 import { RuleFile, seriesOf } from "../alert-rules/types";
-import type { DashboardPanels } from "../dashboards/panels";
-import { STACK_HEALTH_UID } from "../dashboards/panels";
+import type { DashboardPanels } from "../dashboards/frames";
+import { STACK_HEALTH_UID } from "../dashboards/frames";
 import { promQuery, timeseries } from "../dashboards/common";
 import { IMAGES } from "../versions";
 import { HostBinding, HostContext, publishedPorts } from "./common-props";

@@ -4,7 +4,7 @@
 // settings, so rules and panels share their selectors and thresholds.
 import type { RuleFile } from "../alert-rules/types";
 import type { ResolvedAlertSettings } from "../alert-rules/settings";
-import type { DashboardPanels } from "../dashboards/panels";
+import type { DashboardPanels } from "../dashboards/frames";
 
 /** The alerts (with their promtool cases and runbook entries) and panels of one kind of component. */
 export interface MonitoringMixin<Facts> {

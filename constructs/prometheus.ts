@@ -15,7 +15,7 @@ import { AlertSettings, ResolvedAlertSettings, resolveAlertSettings } from "../a
 import type { RuleFile } from "../alert-rules/types";
 import { prometheusRules } from "../alert-rules/prometheus";
 import { renderRuleGroups } from "./config/rule-files";
-import type { DashboardPanels } from "../dashboards/panels";
+import type { DashboardPanels } from "../dashboards/frames";
 import { prometheusPanels } from "../dashboards/panels/prometheus";
 
 export interface RuleFileContent {

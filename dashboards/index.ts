@@ -1,2 +1,2 @@
 export * from "./common";
-export * from "./panels";
+export * from "./frames";

@@ -6,7 +6,7 @@ import { Folder } from "../.gen/providers/grafana/folder";
 import { GrafanaProvider } from "../.gen/providers/grafana/provider";
 import { SecretVariables } from "../constructs/secret-variables";
 import { resolveAlertSettings } from "../alert-rules/settings";
-import { assembleDashboards } from "../dashboards/panels";
+import { assembleDashboards } from "../dashboards/frames";
 import { DATASOURCE_UIDS } from "../dashboards";
 import { ImportedDashboard } from "../dashboards/imported";
 import { dashboardJson } from "../dashboards/serialize";

@@ -2,7 +2,7 @@
 // its rule files and its dashboards, exactly as the stacks make them.
 import { Testing } from "cdktf";
 import type { DashboardBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
-import { assembleDashboards, DashboardFolder } from "../../dashboards/panels";
+import { assembleDashboards, DashboardFolder } from "../../dashboards/frames";
 import type { Inventory } from "../../inventory/schema";
 import { defineStacks, hubRuleFiles } from "../../stacks/app";
 import { exampleInventory } from "./example";

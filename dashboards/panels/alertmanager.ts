@@ -1,6 +1,6 @@
 // Alertmanager's panel on Stack health: notifications sent and failed.
-import type { DashboardPanels } from "../panels";
-import { STACK_HEALTH_UID } from "../panels";
+import type { DashboardPanels } from "../frames";
+import { STACK_HEALTH_UID } from "../frames";
 import { promQuery, timeseries } from "../common";
 
 export function alertmanagerPanels(): DashboardPanels[] {

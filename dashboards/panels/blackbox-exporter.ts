@@ -1,8 +1,8 @@
 // The camera probes on Cameras: which cameras answer and how fast. The rules'
 // settings give the selector, so a panel shows what CameraOffline alerts on.
 import type { ResolvedAlertSettings } from "../../alert-rules/settings";
-import type { DashboardPanels } from "../panels";
-import { CAMERAS_UID } from "../panels";
+import type { DashboardPanels } from "../frames";
+import { CAMERAS_UID } from "../frames";
 import { promQuery, stat, stateTimeline, timeseries, UP_DOWN } from "../common";
 
 export function cameraProbePanels(s: ResolvedAlertSettings): DashboardPanels[] {

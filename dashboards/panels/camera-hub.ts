@@ -1,7 +1,7 @@
 // The camera hub on Cameras: its own view of each camera, and its health.
 import type { ResolvedAlertSettings } from "../../alert-rules/settings";
-import type { DashboardPanels } from "../panels";
-import { CAMERAS_UID } from "../panels";
+import type { DashboardPanels } from "../frames";
+import { CAMERAS_UID } from "../frames";
 import { promQuery, stat, stateTimeline, timeseries, UP_DOWN } from "../common";
 
 export function cameraHubPanels(s: ResolvedAlertSettings): DashboardPanels[] {

@@ -1,6 +1,6 @@
 // Cloud connectors that push, on Sensors: how old their last push is.
-import type { DashboardPanels } from "../panels";
-import { SENSORS_UID } from "../panels";
+import type { DashboardPanels } from "../frames";
+import { SENSORS_UID } from "../frames";
 import { promQuery, timeseries } from "../common";
 
 export function connectorPanels(): DashboardPanels[] {

@@ -1,7 +1,7 @@
 // The edge agents' sensors on Sensors: freshness and readings.
 import type { ResolvedAlertSettings } from "../../alert-rules/settings";
-import type { DashboardPanels } from "../panels";
-import { SENSORS_UID } from "../panels";
+import type { DashboardPanels } from "../frames";
+import { SENSORS_UID } from "../frames";
 import { promQuery, stat, table, timeseries } from "../common";
 
 export function sensorPanels(s: ResolvedAlertSettings): DashboardPanels[] {

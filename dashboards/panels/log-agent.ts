@@ -1,6 +1,6 @@
 // The log agents on Logging: failed pushes and dropped lines, per agent kind in use.
-import type { DashboardPanels } from "../panels";
-import { LOGGING_UID } from "../panels";
+import type { DashboardPanels } from "../frames";
+import { LOGGING_UID } from "../frames";
 import { promQuery, timeseries } from "../common";
 
 const PANELS = {

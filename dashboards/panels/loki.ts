@@ -1,6 +1,6 @@
 // Loki on Logging: what it receives, and what it refuses.
-import type { DashboardPanels } from "../panels";
-import { LOGGING_UID } from "../panels";
+import type { DashboardPanels } from "../frames";
+import { LOGGING_UID } from "../frames";
 import { logs, lokiQuery, promQuery, timeseries } from "../common";
 
 export function lokiPanels(): DashboardPanels[] {

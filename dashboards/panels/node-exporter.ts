@@ -1,8 +1,8 @@
 // node_exporter's panel on Stack health: free disk space, with the filesystems
 // the disk alerts leave out left out here too.
 import type { ResolvedAlertSettings } from "../../alert-rules/settings";
-import type { DashboardPanels } from "../panels";
-import { STACK_HEALTH_UID } from "../panels";
+import type { DashboardPanels } from "../frames";
+import { STACK_HEALTH_UID } from "../frames";
 import { promQuery, timeseries } from "../common";
 
 export function nodeExporterPanels(s: ResolvedAlertSettings): DashboardPanels[] {

@@ -1,6 +1,6 @@
 // The push nodes' agents on Stack health: how far behind their remote write is.
-import type { DashboardPanels } from "../panels";
-import { STACK_HEALTH_UID } from "../panels";
+import type { DashboardPanels } from "../frames";
+import { STACK_HEALTH_UID } from "../frames";
 import { promQuery, timeseries } from "../common";
 
 export function prometheusAgentPanels(): DashboardPanels[] {

@@ -1,6 +1,6 @@
 // Prometheus's panels on Stack health: targets, and how its rules evaluate.
-import type { DashboardPanels } from "../panels";
-import { STACK_HEALTH_UID } from "../panels";
+import type { DashboardPanels } from "../frames";
+import { STACK_HEALTH_UID } from "../frames";
 import { promQuery, stat, stateTimeline, timeseries, UP_DOWN } from "../common";
 
 export function prometheusPanels(): DashboardPanels[] {

@@ -258,7 +258,10 @@ test("Prometheus scrapes every hub target over TLS with basic auth (up == 1); th
       const res = await request(hubUrl(9090, "/api/v1/targets?state=active"), operator());
       const all = JSON.parse(res.body).data.activeTargets as Target[];
       const deployed = all.filter((t) => t.labels.node !== "garage");
-      return all.every((t) => t.health !== "unknown") && deployed.every((t) => t.health === "up") ? all : undefined;
+      // Name what is still missing, so a timeout says which target and why.
+      const waiting = [...all.filter((t) => t.health === "unknown"), ...deployed.filter((t) => t.health === "down")];
+      if (waiting.length > 0) throw new Error(waiting.map((t) => `${t.labels.job}/${t.labels.node} ${t.health} ${t.scrapeUrl} ${t.lastError}`).join("; "));
+      return all;
     },
     150_000,
   );
