@@ -11,7 +11,10 @@ import { clientFiles, webConfigFiles } from "./web-access";
 const CONFIG_DIR = "/etc/blackbox_exporter";
 
 export interface BlackboxExporterProps extends HostContext {
-  /** @default 10 (below the 15 s probe interval) */
+  /**
+   * A dark camera's failed probe lands this late, so it is part of the camera-offline
+   * latency; the camera rules assume it (cameraProbeTimeoutSeconds). @default 5
+   */
   readonly probeTimeoutSeconds?: number;
   /** @default - not published on the host */
   readonly publish?: HostBinding;
@@ -36,7 +39,7 @@ export class BlackboxExporter extends Construct {
 
   constructor(scope: Construct, id: string, props: BlackboxExporterProps) {
     super(scope, id);
-    this.probeTimeoutSeconds = props.probeTimeoutSeconds ?? 10;
+    this.probeTimeoutSeconds = props.probeTimeoutSeconds ?? 5;
     const memoryMb = props.memoryMb ?? 64;
     new PropProblems(this).range("probeTimeoutSeconds", this.probeTimeoutSeconds, 1, 60).range("memoryMb", memoryMb, 16, 4096).throwIfAny();
 
