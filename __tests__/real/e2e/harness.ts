@@ -457,7 +457,10 @@ export interface StandIn {
 export class LoopbackServer implements StandIn {
   /** Every /metrics answer: the counter value served and when. */
   readonly scrapes: { value: number; at: number }[] = [];
+  /** Every other request (an HTTP camera's probes): when it came, and whether it was answered. */
+  readonly requests: { at: number; answered: boolean }[] = [];
   private server?: Server;
+  private unanswered = 0;
 
   constructor(
     readonly name: string,
@@ -469,7 +472,11 @@ export class LoopbackServer implements StandIn {
     if (this.server) return;
     const server = createServer((req, res) => {
       if (!req.url?.startsWith("/metrics")) {
-        res.writeHead(200).end(`${this.name} stand-in\n`);
+        const answered = this.unanswered === 0;
+        this.requests.push({ at: Date.now(), answered });
+        // Left open: the prober gives up at its timeout, as with a camera off the Wi-Fi.
+        if (!answered) this.unanswered--;
+        else res.writeHead(200).end(`${this.name} stand-in\n`);
         return;
       }
       const value = this.scrapes.length + 1;
@@ -481,6 +488,11 @@ export class LoopbackServer implements StandIn {
       server.listen(this.port, "127.0.0.1", resolve);
     });
     this.server = server;
+  }
+
+  /** The next `count` requests get no answer (an HTTP camera's next `count` probes time out). */
+  leaveUnanswered(count: number): void {
+    this.unanswered += count;
   }
 
   async down(): Promise<void> {
@@ -531,9 +543,11 @@ export class StandIns {
     private readonly o: { processes: Processes; files: ReadonlyMap<string, string>; inventory: Inventory; dir: string; timing?: Timing },
   ) {}
 
-  /** Starts a stand-in for every target of `prometheusYaml` whose service `given` (service → host:port) does not name. */
-  async startFor(prometheusYaml: string, given: Record<string, string>): Promise<void> {
-    const groups: { labels: Labels }[] = parse(prometheusYaml).scrape_configs.flatMap((job: { static_configs: unknown[] }) => job.static_configs);
+  /** Starts a stand-in for every target of `prometheusYaml` (of `jobs` only, if given) whose service `given` (service → host:port) does not name. */
+  async startFor(prometheusYaml: string, given: Record<string, string>, jobs?: readonly string[]): Promise<void> {
+    const groups: { labels: Labels }[] = parse(prometheusYaml)
+      .scrape_configs.filter((job: { job_name: string }) => !jobs || jobs.includes(job.job_name))
+      .flatMap((job: { static_configs: unknown[] }) => job.static_configs);
     for (const { labels } of groups) {
       if (labels.service in given) continue;
       const key = this.keyOf(labels);
@@ -640,6 +654,8 @@ export interface HubOptions {
   readonly pushSites?: boolean;
   /** Extra command-line flags of those agents. @default - none */
   readonly agentFlags?: readonly string[];
+  /** Scrape only these jobs of the hub's prometheus.yml, and stand in only for their targets. @default - all */
+  readonly jobs?: readonly string[];
   readonly onDelivery?: (d: Delivery) => void;
 }
 
@@ -681,12 +697,13 @@ export async function startHub(o: HubOptions): Promise<Hub> {
     ]);
 
     const hubYaml = o.files.get("hub/prometheus/prometheus.yml")!;
-    await standIns.startFor(hubYaml, given);
+    await standIns.startFor(hubYaml, given, o.jobs);
     const configDir = join(o.dir, "prometheus");
     writePrometheusConfig(configDir, o.files, "hub/prometheus/", rewritePrometheusForTest(hubYaml, {
       address: (labels) => standIns.address(labels, given),
       probeTarget: (labels) => standIns.probeTarget(labels),
       alertmanager: given.alertmanager,
+      jobs: o.jobs,
       timing: o.timing,
     }), o.timing);
     const prometheus = await startPrometheus(o.processes, "hub/prometheus", {

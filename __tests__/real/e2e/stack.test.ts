@@ -8,7 +8,7 @@
 // The scenarios run concurrently (test.concurrent), so the 30 s hub outage overlaps
 // the rest; jest runs another test file beside this one (maxWorkers 2), so the
 // checks wait on conditions, never on how long a step took. Scenarios 1–4 share one hub (they touch different nodes, connectors and
-// alerts); 5–7 start their own Prometheus or Alertmanager (6 scrapes the shared
+// alerts); 5–8 start their own Prometheus or Alertmanager (6 scrapes the shared
 // stand-ins). beforeEach/afterEach do not wrap concurrent tests, so every scenario
 // stops what it started, by PID, in a finally block (scenario()), and afterAll
 // stops anything left. Latency and memory figures are printed and written to
@@ -368,6 +368,73 @@ describe("alert flow on one hub (slow)", () => {
         });
       }),
     60_000,
+  );
+});
+
+/** Lengths of the runs of failed probes among Prometheus's samples of `selector` since `sinceMs`. */
+async function failedProbeRuns(prometheusUrl: string, selector: string, sinceMs: number): Promise<number[]> {
+  const now = Date.now();
+  const [series] = await query(prometheusUrl, `probe_success${selector}[${Math.ceil((now - sinceMs) / 1000)}s]`, now / 1000);
+  const runs: number[] = [];
+  let run = 0;
+  for (const [, value] of (series?.values ?? []) as [number, string][]) {
+    if (value === "0") run++;
+    else if (run > 0) {
+      runs.push(run);
+      run = 0;
+    }
+  }
+  return run > 0 ? [...runs, run] : runs;
+}
+
+describe("missed camera probes (slow)", () => {
+  test.concurrent(
+    "8. a camera that misses one probe is not paged; one that misses two in a row is, and the next answered probe resolves it (slow)",
+    () =>
+      scenario("8. missed probes", async ({ processes, dir }) => {
+        // A hub of its own that scrapes only the camera probes: scenario 3 takes the shared hub's porch down.
+        const hub = await startHub({ inventory, files, dir, processes, timing: T, jobs: ["camera-probe"] });
+        try {
+          const prometheus = hub.prometheus.url;
+          await Promise.all([untilAlertmanagerDiscovered(prometheus, hub.alertmanagerUrl), untilTargetsUp(prometheus)]);
+          // An HTTP probe is one request, so the stand-in decides each probe's outcome.
+          const labels = { site: "home", node: "porch", camera: "front-door", severity: "critical" };
+          const camera = hub.standIns.camera(labels.camera);
+          const selector = `{job="camera-probe",camera="${labels.camera}"}`;
+          const since = hub.prometheus.startedAt;
+          await waitUntil("a window's worth of answered probes", () => camera.requests.filter((r) => r.answered).length >= 4, 30_000);
+
+          // One probe goes unanswered and times out; the next ones are answered.
+          const single = camera.requests.length;
+          camera.leaveUnanswered(1);
+          const missed = await waitUntil("the unanswered probe", () => camera.requests[single], 10_000);
+          // By then the miss has left the window, and an alert from it would have passed group_wait.
+          const { window, evaluation, group_wait } = TEST_CAMERA_PATH;
+          await delay(Math.max(0, missed.at + (window + evaluation + group_wait + 2) * 1000 - Date.now()));
+          expect(missed.answered).toBe(false);
+          expect(await failedProbeRuns(prometheus, selector, since)).toEqual([1]);
+          const alerts = `ALERTS{alertname="CameraOffline"}[${Math.ceil((Date.now() - since) / 1000)}s]`;
+          expect(await query(prometheus, alerts)).toEqual([]);
+          expect(hub.receivers.matching(isAlert("CameraOffline"))).toEqual([]);
+
+          // Two probes in a row go unanswered.
+          const double = camera.requests.length;
+          const lastAnswered = camera.requests[double - 1];
+          camera.leaveUnanswered(2);
+          const firing = await hub.receivers.waitForEach(CRITICAL, isAlert("CameraOffline", labels, "firing"), 30_000, "CameraOffline firing");
+          const resolved = await hub.receivers.waitForEach(CRITICAL, isAlert("CameraOffline", labels, "resolved"), 30_000, "CameraOffline resolved");
+          expect(camera.requests.slice(double, double + 3).map((r) => r.answered)).toEqual([false, false, true]);
+          expect(await failedProbeRuns(prometheus, selector, since)).toEqual([1, 2]);
+          expect(hub.receivers.receiversOf(isAlert("CameraOffline"))).toEqual(CRITICAL);
+          expect(hub.receivers.matching(isAlert("CameraOffline")).every((d) => d.labels.camera === labels.camera)).toBe(true);
+          expect(Math.min(...resolved.map((d) => d.at))).toBeGreaterThan(Math.min(...firing.map((d) => d.at)));
+          // Measured from the last answered probe: the camera may have dropped off just after it.
+          recordLatency("8. last answered probe, then two missed → CameraOffline at the pager", Math.min(...firing.map((d) => d.at)) - lastAnswered.at, TEST_CAMERA_PATH);
+        } finally {
+          await hub.close();
+        }
+      }),
+    90_000,
   );
 });
 
