@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { renderRuleGroups } from "../constructs/config/rule-files";
 import { CAMERAS_UID, STACK_HEALTH_UID } from "../dashboards/frames";
 import { dashboardJson } from "../dashboards/serialize";
-import { dashboardsOf, ruleFilesOf } from "./support/generated";
+import { dashboardsOf, hubOf, ruleFilesOf } from "./support/generated";
 import { exampleDocument, inventoryFrom } from "./support/example";
 import { InventoryError } from "../inventory/load";
 
@@ -21,13 +21,20 @@ describe("alert settings from the inventory", () => {
     const rules = ruleFilesOf(inventory).prometheus;
     const cameras = rules.find((f) => f.fileName === "cameras.yml")!;
     const offline = parse(renderRuleGroups(cameras.groups, "https://x/R.md")).groups[0].rules.find((r: { alert: string }) => r.alert === "CameraOffline");
-    expect(offline).toMatchObject({ expr: 'probe_success{job="doorbells"} == 0', for: "1m" });
+    const window = 'probe_success{job="doorbells"}[36s]';
+    expect(offline).toMatchObject({ expr: `max_over_time(${window}) == 0 and count_over_time(${window}) >= 2`, for: "1m" });
     const dashboards = dashboardsOf(inventory).map(({ dashboard }) => dashboard.build());
     expect(dashboardJson(dashboards.find((d) => d.uid === CAMERAS_UID)!)).toContain('probe_success{job=\\"doorbells\\"');
     expect(dashboardJson(dashboards.find((d) => d.uid === STACK_HEALTH_UID)!)).toContain('fstype!~\\"tmpfs|nfs\\"');
     const disk = rules.flatMap((f) => f.groups.flatMap((g) => g.rules)).filter((r) => r.expr.includes("fstype"));
     expect(disk.length).toBeGreaterThan(0);
     for (const rule of disk) expect(rule.expr).toContain('fstype!~"tmpfs|nfs"');
+  });
+
+  it("refuse a camera evaluation interval that could miss two failed probes in a row", () => {
+    // 15 s probes, 5 s timeout: two misses and the next good probe leave 9 s to see them.
+    expect(() => hubOf(withSettings({ cameraEvaluationSeconds: 8 }))).not.toThrow();
+    expect(() => hubOf(withSettings({ cameraEvaluationSeconds: 9 }))).toThrow(/^hub\/prometheus: blackbox-exporter: cameraEvaluationSeconds must be below probe interval − probe timeout − 1 s \(9 s\).*got 9$/);
   });
 
   it("fails when a selector would add PromQL of its own", () => {

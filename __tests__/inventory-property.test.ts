@@ -121,7 +121,7 @@ describe("hostile strings in every free-text field", () => {
     const { renderRuleGroups } = require("../constructs/config/rule-files");
     const { cameraRules } = require("../alert-rules/cameras");
     const { resolveAlertSettings } = require("../alert-rules/settings");
-    const text = renderRuleGroups(cameraRules(resolveAlertSettings()).groups, 'https://git.example/{{ with query "up" }}x{{ end }}');
+    const text = renderRuleGroups(cameraRules(resolveAlertSettings(), { intervalSeconds: 15, timeoutSeconds: 5 }).groups, 'https://git.example/{{ with query "up" }}x{{ end }}');
     const urls = parse(text).groups.flatMap((g: any) => g.rules.map((r: any) => r.annotations?.runbook_url)).filter(Boolean);
     expect(urls.length).toBeGreaterThan(0);
     for (const url of urls) expect(url).toMatch(/^https:\/\/git\.example\/\{\{ "\{\{" \}\} with query "up" \}\}x\{\{ "\{\{" \}\} end \}\}#/);

@@ -2,6 +2,7 @@
 // (constructs/) builds its file from these and its settings.
 export * from "./alertmanager";
 export * from "./blackbox-exporter";
+export * from "./camera-hub";
 export * from "./cameras";
 export * from "./connectors";
 export * from "./edge-agent";

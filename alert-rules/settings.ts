@@ -4,9 +4,23 @@
 export interface AlertSettings {
   /** Selector of the blackbox camera probes (edge issue: job "camera-probe"). @default 'job="camera-probe"' */
   readonly cameraProbeSelector?: string;
-  /** How long a camera probe must fail. Budget: see docs on notification latency. @default "30s" */
+  /**
+   * How long CameraOffline waits after the window's probes have all failed (at
+   * least two in a row). "0s" pages at once; raise it to page only for longer outages. @default "0s"
+   */
   readonly cameraOfflineFor?: string;
-  /** Evaluation interval of the camera rules (matches the 15 s probe interval). @default 15 */
+  /**
+   * How long CameraOffline keeps firing after the camera answers again: longer than the
+   * critical routes' group_wait (10 s), for Alertmanager notifies a new group only if
+   * it still fires at its first flush; two missed probes and a quick recovery would
+   * otherwise never page. @default "15s"
+   */
+  readonly cameraOfflineKeepFiringFor?: string;
+  /**
+   * Evaluation interval of the camera rules. Below probe interval − probe timeout − 1 s
+   * (the blackbox exporters' probeIntervalSeconds and probeTimeoutSeconds),
+   * so an evaluation always sees two failed probes that are followed by a good one. @default 5
+   */
   readonly cameraEvaluationSeconds?: number;
   /** Camera hub gauge, 1 when it reaches a camera, with a `camera` label. @default "tapo_camera_online" */
   readonly cameraHubOnlineMetric?: string;
@@ -53,8 +67,9 @@ export type ResolvedAlertSettings = Required<AlertSettings>;
 export function resolveAlertSettings(settings: AlertSettings = {}): ResolvedAlertSettings {
   return {
     cameraProbeSelector: 'job="camera-probe"',
-    cameraOfflineFor: "30s",
-    cameraEvaluationSeconds: 15,
+    cameraOfflineFor: "0s",
+    cameraOfflineKeepFiringFor: "15s",
+    cameraEvaluationSeconds: 5,
     cameraHubOnlineMetric: "tapo_camera_online",
     cameraHubOfflineFor: "2m",
     sensorLastUpdateMetric: "sensor_last_update_timestamp_seconds",

@@ -18,6 +18,11 @@ export interface AlertRule {
   readonly expr: string;
   /** Prometheus duration; omitted when the alert should fire on first evaluation. */
   readonly for?: string;
+  /**
+   * How long the alert keeps firing once its expression no longer holds (Prometheus
+   * 2.42+). @default - resolved at the first evaluation that no longer finds it
+   */
+  readonly keepFiringFor?: string;
   readonly severity: Severity;
   /**
    * Extra static labels. Needed where one alert name has several rules (one per

@@ -10,7 +10,7 @@ import { clientFiles, webConfigFiles } from "./web-access";
 import { MetricsEndpoint, reachAddress, Scrapeable, ScrapeReach } from "./scrape";
 import { MixinUse, Monitored, MonitoringMixin, useMixin } from "./monitoring";
 import { certificateRules } from "../alert-rules/blackbox-exporter";
-import { cameraRules } from "../alert-rules/cameras";
+import { CameraProbeTiming, cameraRuleProblems, cameraRules } from "../alert-rules/cameras";
 import { cameraProbePanels } from "../dashboards/panels/blackbox-exporter";
 
 const CONFIG_DIR = "/etc/blackbox_exporter";
@@ -19,7 +19,10 @@ const CONFIG_DIR = "/etc/blackbox_exporter";
 export const CERTIFICATE_PROBE_JOB = "certificate-probe";
 
 export interface BlackboxExporterProps extends HostContext {
-  /** @default 10 (below the 15 s probe interval) */
+  /**
+   * A dark camera's failed probe lands this late, so it is part of the camera-offline
+   * latency: the camera rules' window follows from it (docs/alert-latency.md). @default 5
+   */
   readonly probeTimeoutSeconds?: number;
   /** Seconds between a camera's probes: part of the camera-offline notification budget (docs/alert-latency.md). @default 15 */
   readonly probeIntervalSeconds?: number;
@@ -43,17 +46,32 @@ export interface BlackboxExporterProps extends HostContext {
  * when it serves TLS, its own certificate: every service of a host serves the
  * same one, so the probe tells when the host's certificate nears its expiry.
  */
-/** What one exporter adds to its kind's alerts: how many cameras it probes. */
+/** What one exporter adds to its kind's alerts: how many cameras it probes, and how. */
 interface BlackboxFacts {
   readonly cameras: number;
+  readonly probe: CameraProbeTiming;
+}
+
+/** The slowest probing among the exporters that probe cameras: the camera rules' window must hold every camera's last two probes. */
+function cameraProbing(facts: readonly BlackboxFacts[]): CameraProbeTiming | undefined {
+  const probing = facts.filter((f) => f.cameras > 0);
+  if (probing.length === 0) return undefined;
+  return { intervalSeconds: Math.max(...probing.map((f) => f.probe.intervalSeconds)), timeoutSeconds: Math.max(...probing.map((f) => f.probe.timeoutSeconds)) };
 }
 
 /** Certificate alerts of every host; camera alerts and panels where cameras are probed. */
 export const BLACKBOX_EXPORTER_MIXIN: MonitoringMixin<BlackboxFacts> = {
   name: "blackbox-exporter",
   metrics: ["probe_success", "probe_duration_seconds"],
-  rules: (facts, s) => [certificateRules(s), ...(facts.some((f) => f.cameras > 0) ? [cameraRules(s)] : [])],
-  panels: (facts, s) => (facts.some((f) => f.cameras > 0) ? cameraProbePanels(s) : []),
+  rules: (facts, s) => {
+    const probing = cameraProbing(facts);
+    return [certificateRules(s), ...(probing ? [cameraRules(s, probing)] : [])];
+  },
+  problems: (facts, s) => {
+    const probing = cameraProbing(facts);
+    return probing ? cameraRuleProblems(s, probing) : [];
+  },
+  panels: (facts, s) => (cameraProbing(facts) ? cameraProbePanels(s) : []),
 };
 
 export class BlackboxExporter extends Construct implements Scrapeable, Monitored {
@@ -66,7 +84,7 @@ export class BlackboxExporter extends Construct implements Scrapeable, Monitored
 
   constructor(scope: Construct, id: string, props: BlackboxExporterProps) {
     super(scope, id);
-    this.probeTimeoutSeconds = props.probeTimeoutSeconds ?? 10;
+    this.probeTimeoutSeconds = props.probeTimeoutSeconds ?? 5;
     this.probeIntervalSeconds = props.probeIntervalSeconds ?? 15;
     this.cameras = props.cameras ?? [];
     this.tlsHost = props.access.tlsHost;
@@ -104,7 +122,7 @@ export class BlackboxExporter extends Construct implements Scrapeable, Monitored
   }
 
   monitoring(): MixinUse[] {
-    return [useMixin(BLACKBOX_EXPORTER_MIXIN, { cameras: this.cameras.length })];
+    return [useMixin(BLACKBOX_EXPORTER_MIXIN, { cameras: this.cameras.length, probe: { intervalSeconds: this.probeIntervalSeconds, timeoutSeconds: this.probeTimeoutSeconds } })];
   }
 
   /**

@@ -3,6 +3,7 @@ import type { Relabel } from "./config/prometheus-config";
 import { MetricsEndpoint, reachAddress, Scrapeable, ScrapeReach } from "./scrape";
 import { MixinUse, Monitored, MonitoringMixin, useMixin } from "./monitoring";
 import { cameraHubPanels } from "../dashboards/panels/camera-hub";
+import { cameraHubRules } from "../alert-rules/camera-hub";
 import { HostBinding, HostContext, publishedPorts } from "./common-props";
 import { DockerService } from "./docker-service";
 import { PORTS } from "./ports";
@@ -31,8 +32,13 @@ export interface CameraLocation {
 }
 
 /** The camera hub, tapo-camera-mcp (FastAPI + MCP): `/api/status` for health, `/metrics` for Prometheus. */
-/** The camera hub's panels (its alert rides with the camera probes' rules, cameras.yml). */
-export const CAMERA_HUB_MIXIN: MonitoringMixin<void> = { name: "camera-hub", metrics: ["tapo_camera_online", "http_requests_total"], rules: () => [], panels: (_, s) => cameraHubPanels(s) };
+/** The camera hub's alert (a camera it cannot reach) and panels. */
+export const CAMERA_HUB_MIXIN: MonitoringMixin<void> = {
+  name: "camera-hub",
+  metrics: ["tapo_camera_online", "http_requests_total"],
+  rules: (_, s) => [cameraHubRules(s)],
+  panels: (_, s) => cameraHubPanels(s),
+};
 
 export class CameraHub extends Construct implements Scrapeable, Monitored {
   public readonly service: DockerService;

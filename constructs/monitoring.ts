@@ -15,6 +15,8 @@ export interface MonitoringMixin<Facts> {
   rules(facts: readonly Facts[], settings: ResolvedAlertSettings): readonly RuleFile[];
   /** @default - no panels */
   panels?(facts: readonly Facts[], settings: ResolvedAlertSettings): readonly DashboardPanels[];
+  /** What makes its rules unsound for these instances and settings, checked as each instance is met. @default - nothing */
+  problems?(facts: readonly Facts[], settings: ResolvedAlertSettings): readonly string[];
 }
 
 /** One instance's part: the mixin of its kind and what this instance adds to it. */
@@ -42,11 +44,15 @@ export function isMonitored(component: object): component is Monitored {
 export class MixinSet {
   private readonly uses = new Map<MonitoringMixin<never>, unknown[]>();
 
-  add(uses: readonly MixinUse[]): void {
+  /** Adds instances' facts; fails when a mixin's rules would be unsound for them (its problems). */
+  add(uses: readonly MixinUse[], settings: ResolvedAlertSettings): void {
     for (const { mixin, facts } of uses) {
       const sameName = [...this.uses.keys()].find((m) => m.name === mixin.name && m !== mixin);
       if (sameName) throw new Error(`two different monitoring mixins are named ${JSON.stringify(mixin.name)}`);
-      this.uses.set(mixin, [...(this.uses.get(mixin) ?? []), facts]);
+      const all = [...(this.uses.get(mixin) ?? []), facts];
+      const problems = mixin.problems?.(all as never[], settings) ?? [];
+      if (problems.length > 0) throw new Error(`${mixin.name}: ${problems.join("; ")}`);
+      this.uses.set(mixin, all);
     }
   }
 

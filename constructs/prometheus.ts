@@ -189,7 +189,7 @@ export class Prometheus extends Construct implements Scrapeable, Monitored {
   adopt(component: object, labels: Readonly<Record<string, string>>): void {
     if (!isMonitored(component)) return;
     try {
-      this.mixins.add(component.monitoring(labels));
+      this.mixins.add(component.monitoring(labels), this.alertSettings);
     } catch (err) {
       throw new Error(`${this.node.path}: ${(err as Error).message}`);
     }

@@ -553,8 +553,8 @@ const labelMatchers = z
 const alertSettings = z
   .strictObject({
     cameraProbeSelector: labelMatchers.optional().describe('selector of the blackbox camera probes (default job="camera-probe")'),
-    cameraOfflineFor: duration.optional().describe("how long a camera probe must fail before CameraOffline (default 30s)"),
-    cameraEvaluationSeconds: count(1, 3600).optional().describe("evaluation interval of the camera rules (default 15)"),
+    cameraOfflineFor: duration.optional().describe("how long CameraOffline waits after two camera probes in a row have failed (default 0s)"),
+    cameraEvaluationSeconds: count(1, 3600).optional().describe("evaluation interval of the camera rules, below probe interval - probe timeout - 1 s = 9 (default 5)"),
     cameraHubOnlineMetric: metricName.optional().describe("camera hub gauge, 1 when it reaches a camera (default tapo_camera_online)"),
     cameraHubOfflineFor: duration.optional().describe("default 2m"),
     sensorLastUpdateMetric: metricName.optional().describe("edge agent gauge: Unix time of a sensor's last update (default sensor_last_update_timestamp_seconds)"),

@@ -20,6 +20,7 @@ export function renderRuleGroups(groups: readonly RuleGroup[], runbookUrl: strin
         alert: rule.alert,
         expr: rule.expr,
         ...(rule.for ? { for: rule.for } : {}),
+        ...(rule.keepFiringFor ? { keep_firing_for: rule.keepFiringFor } : {}),
         labels: { severity: rule.severity, ...rule.labels },
         annotations: annotationsOf(rule, runbookUrl),
       })),
@@ -39,9 +40,11 @@ function annotationsOf(rule: AlertRule, runbookUrl: string): Record<string, stri
 /** Renders the `promtool test rules` file for a rule file that sits next to it as `ruleFilePath`. */
 export function renderRuleTests(file: RuleFile, ruleFilePath: string, runbookUrl: string): string {
   const rules = file.groups.flatMap((g) => g.rules);
+  // promtool evaluates every group at this one interval: that of the fastest group, as Prometheus would.
+  const evaluationSeconds = Math.min(60, ...file.groups.map((g) => g.intervalSeconds ?? 60));
   return toYaml({
     rule_files: [ruleFilePath],
-    evaluation_interval: "1m",
+    evaluation_interval: `${evaluationSeconds}s`,
     tests: file.tests.map((test) => ({
       name: test.name,
       interval: `${test.intervalSeconds}s`,

@@ -34,12 +34,23 @@ export interface Timing {
   readonly repeatIntervalSeconds: number;
   /** Prometheus --rules.alert.resend-delay. */
   readonly resendDelaySeconds: number;
+  /**
+   * The camera path's own times (blackbox module timeouts; the camera rule group's
+   * interval, range windows and keep_firing_for) are divided by this: the rendered
+   * probe interval over intervalSeconds, so the path keeps its production proportions.
+   */
+  readonly probeTimeDivisor: number;
 }
 
-/** Rule time runs 30× faster: CameraOffline's 30s `for` becomes 1s, EdgeNodeDown's 2m 4s, PrometheusTargetDown's 5m 10s. */
+/**
+ * Rule time runs 30× faster: EdgeNodeDown's 2m `for` becomes 4s, PrometheusTargetDown's 5m 10s.
+ * Probe time runs 15× faster: 15 s probes become 1 s, their 5 s timeout 333 ms, the camera
+ * rules' 5 s evaluation 333 ms, CameraOffline's 36 s window 2.4 s and its 15 s keep_firing_for 1 s.
+ */
 export const TEST_TIMING: Timing = {
   intervalSeconds: 1,
   ruleTimeDivisor: 30,
+  probeTimeDivisor: 15,
   groupWaitSeconds: 1,
   groupIntervalSeconds: 1,
   repeatIntervalSeconds: 60,
@@ -148,20 +159,33 @@ export function rewritePrometheusForTest(yaml: string, r: PrometheusRewrite): st
 }
 
 /**
- * A rule file with test-scaled time: group intervals become the test interval;
- * `for` durations and staleness thresholds (`time() - <last update> > N`) are
- * divided by `ruleTimeDivisor`. Expressions, labels and annotations stay.
+ * A rule file with test-scaled time: `for` durations and staleness thresholds
+ * (`time() - <last update> > N`) are divided by `ruleTimeDivisor`. A group with
+ * its own interval is paced to the camera probes (the camera rules, the only
+ * one): its interval, its expressions' range windows and its keep_firing_for are
+ * divided by `probeTimeDivisor`. Labels and annotations stay.
  */
 export function scaleRulesForTest(yaml: string, timing: Timing): string {
   const doc = parse(yaml);
   const scaled = (seconds: number) => Math.max(1, seconds / timing.ruleTimeDivisor);
+  const probeTime = (d: string) => duration(durationSeconds(d) / timing.probeTimeDivisor);
   for (const group of doc.groups) {
-    if (group.interval) group.interval = duration(timing.intervalSeconds);
+    const pacedToProbes = group.interval !== undefined;
+    if (pacedToProbes) group.interval = probeTime(group.interval);
     for (const rule of group.rules) {
       if (rule.for) rule.for = duration(scaled(durationSeconds(rule.for)));
       rule.expr = rule.expr.replace(/(time\(\) - [^>]+> )(\d+)/g, (_: string, head: string, n: string) => `${head}${scaled(Number(n))}`);
+      if (pacedToProbes) rule.expr = rule.expr.replace(/\[(\w+)\]/g, (_: string, range: string) => `[${probeTime(range)}]`);
+      if (rule.keep_firing_for) rule.keep_firing_for = pacedToProbes ? probeTime(rule.keep_firing_for) : duration(scaled(durationSeconds(rule.keep_firing_for)));
     }
   }
+  return toYaml(doc);
+}
+
+/** A rendered blackbox.yml whose module timeouts are divided by `probeTimeDivisor`. */
+export function scaleBlackboxForTest(yaml: string, timing: Timing): string {
+  const doc = parse(yaml);
+  for (const module of Object.values<{ timeout?: string }>(doc.modules)) if (module.timeout) module.timeout = duration(durationSeconds(module.timeout) / timing.probeTimeDivisor);
   return toYaml(doc);
 }
 
@@ -433,7 +457,10 @@ export interface StandIn {
 export class LoopbackServer implements StandIn {
   /** Every /metrics answer: the counter value served and when. */
   readonly scrapes: { value: number; at: number }[] = [];
+  /** Every other request (an HTTP camera's probes): when it came, and whether it was answered. */
+  readonly requests: { at: number; answered: boolean }[] = [];
   private server?: Server;
+  private unanswered = 0;
 
   constructor(
     readonly name: string,
@@ -445,7 +472,11 @@ export class LoopbackServer implements StandIn {
     if (this.server) return;
     const server = createServer((req, res) => {
       if (!req.url?.startsWith("/metrics")) {
-        res.writeHead(200).end(`${this.name} stand-in\n`);
+        const answered = this.unanswered === 0;
+        this.requests.push({ at: Date.now(), answered });
+        // Left open: the prober gives up at its timeout, as with a camera off the Wi-Fi.
+        if (!answered) this.unanswered--;
+        else res.writeHead(200).end(`${this.name} stand-in\n`);
         return;
       }
       const value = this.scrapes.length + 1;
@@ -457,6 +488,11 @@ export class LoopbackServer implements StandIn {
       server.listen(this.port, "127.0.0.1", resolve);
     });
     this.server = server;
+  }
+
+  /** The next `count` requests get no answer (an HTTP camera's next `count` probes time out). */
+  leaveUnanswered(count: number): void {
+    this.unanswered += count;
   }
 
   async down(): Promise<void> {
@@ -503,12 +539,15 @@ export class StandIns {
   private readonly cameras = new Map<string, LoopbackServer | undefined>();
 
   constructor(
-    private readonly o: { processes: Processes; files: ReadonlyMap<string, string>; inventory: Inventory; dir: string },
+    /** With a timing, the blackbox exporters' module timeouts are test-scaled. */
+    private readonly o: { processes: Processes; files: ReadonlyMap<string, string>; inventory: Inventory; dir: string; timing?: Timing },
   ) {}
 
-  /** Starts a stand-in for every target of `prometheusYaml` whose service `given` (service → host:port) does not name. */
-  async startFor(prometheusYaml: string, given: Record<string, string>): Promise<void> {
-    const groups: { labels: Labels }[] = parse(prometheusYaml).scrape_configs.flatMap((job: { static_configs: unknown[] }) => job.static_configs);
+  /** Starts a stand-in for every target of `prometheusYaml` (of `jobs` only, if given) whose service `given` (service → host:port) does not name. */
+  async startFor(prometheusYaml: string, given: Record<string, string>, jobs?: readonly string[]): Promise<void> {
+    const groups: { labels: Labels }[] = parse(prometheusYaml)
+      .scrape_configs.filter((job: { job_name: string }) => !jobs || jobs.includes(job.job_name))
+      .flatMap((job: { static_configs: unknown[] }) => job.static_configs);
     for (const { labels } of groups) {
       if (labels.service in given) continue;
       const key = this.keyOf(labels);
@@ -580,7 +619,7 @@ export class StandIns {
     if (key.endsWith("/blackbox-exporter")) {
       const config = this.o.files.get(`edge-${site}-${node}/blackbox-exporter/blackbox.yml`);
       if (!config) throw new Error(`no rendered blackbox.yml for ${site}/${node}`);
-      writeFiles(this.o.dir, { [`blackbox-${site}-${node}.yml`]: config });
+      writeFiles(this.o.dir, { [`blackbox-${site}-${node}.yml`]: this.o.timing ? scaleBlackboxForTest(config, this.o.timing) : config });
       return new ExporterProcess(key, port, this.o.processes, "prometheus-blackbox-exporter", [`--config.file=${join(this.o.dir, `blackbox-${site}-${node}.yml`)}`], "/-/healthy");
     }
     return new LoopbackServer(key, port, () => this.metricsOf(labels));
@@ -615,6 +654,8 @@ export interface HubOptions {
   readonly pushSites?: boolean;
   /** Extra command-line flags of those agents. @default - none */
   readonly agentFlags?: readonly string[];
+  /** Scrape only these jobs of the hub's prometheus.yml, and stand in only for their targets. @default - all */
+  readonly jobs?: readonly string[];
   readonly onDelivery?: (d: Delivery) => void;
 }
 
@@ -639,7 +680,7 @@ export interface Hub {
 export async function startHub(o: HubOptions): Promise<Hub> {
   const am = parse(o.files.get("hub/alertmanager/alertmanager.yml")!);
   const receivers = await Receivers.start(am.receivers.map((r: { name: string }) => r.name), o.onDelivery);
-  const standIns = new StandIns({ processes: o.processes, files: o.files, inventory: o.inventory, dir: join(o.dir, "stand-ins") });
+  const standIns = new StandIns({ processes: o.processes, files: o.files, inventory: o.inventory, dir: join(o.dir, "stand-ins"), timing: o.timing });
   try {
     const [prometheusPort, alertmanagerPort, pushgatewayPort] = [await freePort(), await freePort(), await freePort()];
     const given = { prometheus: `127.0.0.1:${prometheusPort}`, alertmanager: `127.0.0.1:${alertmanagerPort}`, pushgateway: `127.0.0.1:${pushgatewayPort}` };
@@ -656,12 +697,13 @@ export async function startHub(o: HubOptions): Promise<Hub> {
     ]);
 
     const hubYaml = o.files.get("hub/prometheus/prometheus.yml")!;
-    await standIns.startFor(hubYaml, given);
+    await standIns.startFor(hubYaml, given, o.jobs);
     const configDir = join(o.dir, "prometheus");
     writePrometheusConfig(configDir, o.files, "hub/prometheus/", rewritePrometheusForTest(hubYaml, {
       address: (labels) => standIns.address(labels, given),
       probeTarget: (labels) => standIns.probeTarget(labels),
       alertmanager: given.alertmanager,
+      jobs: o.jobs,
       timing: o.timing,
     }), o.timing);
     const prometheus = await startPrometheus(o.processes, "hub/prometheus", {
