@@ -14,7 +14,8 @@ import { connect } from "node:tls";
 import { App } from "cdktf";
 import { parse, stringify } from "yaml";
 import type { Placeholder } from "../../constructs/config/terraform-content";
-import { hostCertificates, passwordIdentities } from "../../security/pki";
+import { passwordIdentities } from "../../security/pki";
+import { issuedHostCertificates } from "../support/certificates";
 import { defineStacks } from "../../stacks/app";
 import { renderedFiles } from "../../stacks/rendered-files";
 import { delay, LoopbackServer, Processes, Receivers, rewriteAlertmanagerForTest, startPrometheus, TEST_TIMING, waitUntil } from "./e2e/harness";
@@ -125,7 +126,7 @@ beforeAll(async () => {
   defineStacks(app, inventory);
   rendered = withPlainStackNames(renderedFiles(app), inventory);
   app.synth();
-  pki = createTestPki(join(dir, "pki"), hostCertificates(inventory), passwordIdentities(inventory));
+  pki = createTestPki(join(dir, "pki"), issuedHostCertificates(inventory), passwordIdentities(inventory));
   receivers = await Receivers.start(parse(rendered.get("hub/alertmanager/alertmanager.yml")!).receivers.map((r: { name: string }) => r.name));
 
   // Each replica's synthesized container, and loopback ports for its addresses.

@@ -13,7 +13,8 @@ import { join } from "node:path";
 import { App } from "cdktf";
 import { parse, stringify } from "yaml";
 import type { Placeholder } from "../../constructs/config/terraform-content";
-import { connectorIdentity, hostCertificates, OPERATOR_CERTIFICATE, passwordIdentities } from "../../security/pki";
+import { connectorIdentity, OPERATOR_CERTIFICATE, passwordIdentities } from "../../security/pki";
+import { issuedHostCertificates } from "../support/certificates";
 import { defineStacks } from "../../stacks/app";
 import { renderedFiles } from "../../stacks/rendered-files";
 import { delay, Processes, waitUntil } from "./e2e/harness";
@@ -96,7 +97,7 @@ beforeAll(async () => {
   rendered = renderedFiles(app);
   app.synth();
   // "intruder": a certificate from the same CA whose name no gateway allows.
-  pki = createTestPki(join(dir, "pki"), [...hostCertificates(inventory), OPERATOR_CERTIFICATE, { host: "intruder", dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"] }], passwordIdentities(inventory));
+  pki = createTestPki(join(dir, "pki"), [...issuedHostCertificates(inventory), OPERATOR_CERTIFICATE, { host: "intruder", dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"] }], passwordIdentities(inventory));
   const port = Object.fromEntries(await Promise.all(["prometheus", "alertmanager", "pushgateway", "nodeExporter", "blackbox", "agent", "impostor", "gateway", "gatewayHealth"].map(async (n) => [n, await freePort()])));
   for (const [name, p] of Object.entries(port)) url[name] = `https://127.0.0.1:${p}`;
 

@@ -19,7 +19,8 @@ import { join } from "node:path";
 import { App } from "cdktf";
 import { parse, stringify } from "yaml";
 import type { Placeholder } from "../../constructs/config/terraform-content";
-import { hostCertificates, OPERATOR_CERTIFICATE, passwordIdentities } from "../../security/pki";
+import { OPERATOR_CERTIFICATE, passwordIdentities } from "../../security/pki";
+import { issuedHostCertificates } from "../support/certificates";
 import { defineStacks } from "../../stacks/app";
 import { renderedFiles } from "../../stacks/rendered-files";
 import { run } from "../../scripts/verify/main";
@@ -102,7 +103,7 @@ beforeAll(async () => {
   defineStacks(synthApp, inventory);
   const rendered = renderedFiles(synthApp);
   synthApp.synth();
-  pki = createTestPki(join(dir, "pki"), [...hostCertificates(inventory), OPERATOR_CERTIFICATE], passwordIdentities(inventory));
+  pki = createTestPki(join(dir, "pki"), [...issuedHostCertificates(inventory), OPERATOR_CERTIFICATE], passwordIdentities(inventory));
   const fill = (p: Placeholder) => (p.kind === "var" ? "http://127.0.0.1:9/unused" : pki.value(p));
   app = { rendered, outdir, dir, processes, fill };
   for (const name of ["prometheus", "alertmanager", "pushgateway", "hubNode", "hubBlackbox", "porchNode", "porchBlackbox", "agent", "lodgeBlackbox", "gateway", "gatewayHealth", "loki", "grafana"])

@@ -27,7 +27,8 @@ import { createServer, Server } from "node:http";
 import { join } from "node:path";
 import { App } from "cdktf";
 import { parse, stringify } from "yaml";
-import { hostCertificates, passwordIdentities } from "../../../security/pki";
+import { passwordIdentities } from "../../../security/pki";
+import { issuedHostCertificates } from "../../support/certificates";
 import { defineStacks } from "../../../stacks/app";
 import { exampleDocument, inventoryFrom } from "../../support/example";
 import { request, RequestOptions, statusOf } from "../../support/http";
@@ -169,7 +170,7 @@ beforeAll(async () => {
   defineStacks(app, inventory);
   app.synth();
   stacks = Object.fromEntries([HUB, PULL, PUSH].map((s) => [s, JSON.parse(readFileSync(join(outdir, "stacks", s, "cdk.tf.json"), "utf8"))]));
-  pki = createTestPki(join(lan.dir, "pki"), [...hostCertificates(inventory), { host: "intruder", dnsNames: ["intruder"], ipAddresses: ["127.0.0.1"] }], passwordIdentities(inventory));
+  pki = createTestPki(join(lan.dir, "pki"), [...issuedHostCertificates(inventory), { host: "intruder", dnsNames: ["intruder"], ipAddresses: ["127.0.0.1"] }], passwordIdentities(inventory));
 
   const t1 = Date.now();
   const specs = imageSpecs({
