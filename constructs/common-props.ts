@@ -1,4 +1,5 @@
 import { Network } from "@cdktf/provider-docker/lib/network";
+import type { IConstruct } from "constructs";
 import type { Credentials } from "./credentials";
 import { SecretVariables } from "./secret-variables";
 
@@ -29,6 +30,12 @@ export interface HostBinding {
   readonly address: string;
   /** @default - the service's standard port */
   readonly port?: number;
+}
+
+/** The host port a service is published at; fails, naming it, when it is not published. */
+export function publishedPortOf(owner: IConstruct, binding: HostBinding | undefined, containerPort: number): number {
+  if (!binding) throw new Error(`${owner.node.path}: not published on its host, so nothing off the host can reach it; give it a publish binding`);
+  return binding.port ?? containerPort;
 }
 
 export function publishedPorts(binding: HostBinding | undefined, containerPort: number) {

@@ -4,7 +4,7 @@ import { IMAGES } from "../versions";
 import { renderGrafanaIni } from "./config/grafana-ini";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { secretRef, tlsRef } from "./config/terraform-content";
-import { HostBinding, HostContext, publishedPorts } from "./common-props";
+import { HostBinding, HostContext, publishedPortOf, publishedPorts } from "./common-props";
 import { DockerService } from "./docker-service";
 import { PORTS } from "./ports";
 import { PropProblems } from "./validation";
@@ -105,7 +105,6 @@ export class Grafana extends Construct implements Scrapeable {
 
   /** The host port it is published at; fails, naming it, when it is not published. */
   get publishedPort(): number {
-    if (!this.publish) throw new Error(`${this.node.path}: not published on its host, so nothing off the host can reach it; give it a publish binding`);
-    return this.publish.port ?? PORTS.grafana;
+    return publishedPortOf(this, this.publish, PORTS.grafana);
   }
 }

@@ -3,7 +3,7 @@ import { Construct } from "constructs";
 import { IMAGES } from "../versions";
 import { AlertmanagerTarget, HttpClient, RemoteWriteQueue, RemoteWriteTarget, renderPrometheusConfig, ScrapeJob, WriteRelabel } from "./config/prometheus-config";
 import { secretRef } from "./config/terraform-content";
-import { HostBinding, HostContext, publishedPorts, WebAccess } from "./common-props";
+import { HostBinding, HostContext, publishedPortOf, publishedPorts, WebAccess } from "./common-props";
 import { DockerService, ServiceFile } from "./docker-service";
 import { PORTS } from "./ports";
 import { ClientIdentity, clientFiles, webConfigFiles } from "./web-access";
@@ -304,7 +304,6 @@ export class Prometheus extends Construct implements Scrapeable, Monitored {
 
   /** The host port it is published at; fails, naming it, when it is not published. */
   get publishedPort(): number {
-    if (!this.publish) throw new Error(`${this.node.path}: not published on its host, so nothing off the host can reach it; give it a publish binding`);
-    return this.publish.port ?? PORTS.prometheus;
+    return publishedPortOf(this, this.publish, PORTS.prometheus);
   }
 }

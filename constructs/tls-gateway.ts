@@ -5,7 +5,7 @@ import { isMonitored, MixinUse, Monitored } from "./monitoring";
 import { IMAGES } from "../versions";
 import { GatewayRoute, renderNginxGateway } from "./config/nginx-gateway";
 import { tlsRef } from "./config/terraform-content";
-import { HostBinding, HostContext, publishedPorts } from "./common-props";
+import { HostBinding, HostContext, publishedPortOf, publishedPorts } from "./common-props";
 import { DockerService } from "./docker-service";
 import { bashHealthcheck } from "./healthchecks";
 import { PropProblems } from "./validation";
@@ -122,7 +122,6 @@ export class TlsGateway extends Construct implements Scrapeable, Monitored {
 
   /** The host port it is published at; fails, naming it, when it is not published. */
   get publishedPort(): number {
-    if (!this.publish) throw new Error(`${this.node.path}: not published on its host, so nothing off the host can reach it; give it a publish binding`);
-    return this.publish.port ?? this.port;
+    return publishedPortOf(this, this.publish, this.port);
   }
 }
