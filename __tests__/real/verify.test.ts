@@ -27,6 +27,7 @@ import { run } from "../../scripts/verify/main";
 import { Processes, TEST_TIMING, waitUntil } from "./e2e/harness";
 import { deploy, deployAlertmanager, deployLokiGateway, SynthesizedApp } from "../support/deploy";
 import { ROOT, exampleInventory } from "../support/example";
+import { ruleFilesOf } from "../support/generated";
 import { GrafanaStandIn } from "../support/grafana-stand-in";
 import { listenOnLoopback, request, RequestOptions } from "../support/http";
 import { LokiStandIn } from "../support/loki-stand-in";
@@ -266,7 +267,9 @@ describe("npm run verify against a loopback deployment (slow)", () => {
       "grafana datasources",
     ]);
     expect(lineOf(result.lines, "hub", "targets")).toMatch(/5 of 5 up$/);
-    expect(lineOf(result.lines, "hub", "rules")).toMatch(/4 groups, \d+ rules loaded, none failing$/);
+    // Every group the components brought (one file per component).
+    const groups = ruleFilesOf(inventory).prometheus.flatMap((f) => f.groups).length;
+    expect(lineOf(result.lines, "hub", "rules")).toMatch(new RegExp(`${groups} groups, \\d+ rules loaded, none failing$`));
     expect(lineOf(result.lines, "hub", "loki push+query")).toMatch(/pushed a line with the operator certificate and read it back/);
     expect(lineOf(result.lines, "edge-home-porch", "targets")).toMatch(/5 of 5 up$/);
     expect(lineOf(result.lines, "edge-cabin-lodge", "remote write")).toMatch(/newest sample \d+ s old$/);

@@ -617,7 +617,8 @@ export class StandIns {
     const { site, node } = labels;
     if (key.endsWith("/node-exporter")) return new ExporterProcess(`${key}`, port, this.o.processes, "prometheus-node-exporter", [], "/metrics");
     if (key.endsWith("/blackbox-exporter")) {
-      const config = this.o.files.get(`edge-${site}-${node}/blackbox-exporter/blackbox.yml`);
+      // The hub's own exporter checks the hub's certificate; a node's probes its cameras too.
+      const config = this.o.files.get(`${site === "hub" ? "hub" : `edge-${site}-${node}`}/blackbox-exporter/blackbox.yml`);
       if (!config) throw new Error(`no rendered blackbox.yml for ${site}/${node}`);
       writeFiles(this.o.dir, { [`blackbox-${site}-${node}.yml`]: this.o.timing ? scaleBlackboxForTest(config, this.o.timing) : config });
       return new ExporterProcess(key, port, this.o.processes, "prometheus-blackbox-exporter", [`--config.file=${join(this.o.dir, `blackbox-${site}-${node}.yml`)}`], "/-/healthy");
