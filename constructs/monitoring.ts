@@ -49,10 +49,11 @@ export class MixinSet {
     for (const { mixin, facts } of uses) {
       const sameName = [...this.uses.keys()].find((m) => m.name === mixin.name && m !== mixin);
       if (sameName) throw new Error(`two different monitoring mixins are named ${JSON.stringify(mixin.name)}`);
-      const all = [...(this.uses.get(mixin) ?? []), facts];
-      const problems = mixin.problems?.(all as never[], settings) ?? [];
+      const known = this.uses.get(mixin) ?? [];
+      const problems = mixin.problems?.([...known, facts] as never[], settings) ?? [];
       if (problems.length > 0) throw new Error(`${mixin.name}: ${problems.join("; ")}`);
-      this.uses.set(mixin, all);
+      known.push(facts);
+      this.uses.set(mixin, known);
     }
   }
 

@@ -97,6 +97,9 @@ export class Prometheus extends Construct implements Scrapeable, Monitored {
   private readonly scrapeJobs = new Map<string, ScrapeJob>();
   private readonly scraped = new ScrapeJobSet();
   private readonly mixins = new MixinSet();
+  /** What the last render was made from: the files are asked for several times at synth, and render once. */
+  private changes = 0;
+  private rendered?: { readonly changes: number; readonly files: ServiceFile[] };
   public readonly alertSettings: ResolvedAlertSettings;
   public readonly runbookUrl: string;
   /** Its URL on its Docker network (Grafana's datasource). */
@@ -168,7 +171,7 @@ export class Prometheus extends Construct implements Scrapeable, Monitored {
       configDir: CONFIG_DIR,
       ports: publishedPorts(props.publish, PORTS.prometheus),
       stopTimeoutSeconds: 120,
-      files: () => this.renderFiles(),
+      files: () => this.renderedFiles(),
     });
   }
 
@@ -183,6 +186,7 @@ export class Prometheus extends Construct implements Scrapeable, Monitored {
     const taken = endpoints.find((e) => this.scrapeJobs.has(e.job));
     if (taken) throw new Error(`${this.node.path}: ${component.node.path} offers scrape job ${JSON.stringify(taken.job)}, which was added as given`);
     this.scraped.add(endpoints, labels);
+    this.changes++;
   }
 
   /** Evaluates a component's alerts without scraping it: its metrics arrive by remote write (a push node's agent). */
@@ -190,6 +194,7 @@ export class Prometheus extends Construct implements Scrapeable, Monitored {
     if (!isMonitored(component)) return;
     try {
       this.mixins.add(component.monitoring(labels), this.alertSettings);
+      this.changes++;
     } catch (err) {
       throw new Error(`${this.node.path}: ${(err as Error).message}`);
     }
@@ -223,12 +228,14 @@ export class Prometheus extends Construct implements Scrapeable, Monitored {
   addScrapeJob(job: ScrapeJob): void {
     if (this.scrapeJobs.has(job.name) || this.scraped.jobNames().has(job.name)) throw new Error(`${this.node.path}: duplicate scrape job ${JSON.stringify(job.name)}`);
     this.scrapeJobs.set(job.name, job);
+    this.changes++;
   }
 
   /** Adds a rule file (rendered elsewhere, e.g. from alert-rules/); file names are unique. */
   addRuleFile(file: RuleFileContent): void {
     if (this.addedRuleFiles.has(file.fileName)) throw new Error(`${this.node.path}: duplicate rule file ${JSON.stringify(file.fileName)}`);
     this.addedRuleFiles.set(file.fileName, file);
+    this.changes++;
   }
 
   private secretPath(variable: string): string {
@@ -279,6 +286,11 @@ export class Prometheus extends Construct implements Scrapeable, Monitored {
     const duplicate = names.find((name, i) => names.indexOf(name) !== i);
     if (duplicate) throw new Error(`${this.node.path}: rule file ${JSON.stringify(duplicate)} was added as given and also comes from a watched component`);
     return files.sort((a, b) => a.fileName.localeCompare(b.fileName));
+  }
+
+  private renderedFiles(): ServiceFile[] {
+    if (this.rendered?.changes !== this.changes) this.rendered = { changes: this.changes, files: this.renderFiles() };
+    return this.rendered.files;
   }
 
   private renderFiles(): ServiceFile[] {
