@@ -46,7 +46,9 @@ export class MixinSet {
     for (const { mixin, facts } of uses) {
       const sameName = [...this.uses.keys()].find((m) => m.name === mixin.name && m !== mixin);
       if (sameName) throw new Error(`two different monitoring mixins are named ${JSON.stringify(mixin.name)}`);
-      this.uses.set(mixin, [...(this.uses.get(mixin) ?? []), facts]);
+      const known = this.uses.get(mixin);
+      if (known) known.push(facts);
+      else this.uses.set(mixin, [facts]);
     }
   }
 

@@ -94,7 +94,11 @@ export class ScrapeJobSet {
 
   jobs(clients: ScrapeClients): ScrapeJob[] {
     const byJob = new Map<string, Entry[]>();
-    for (const entry of this.entries) byJob.set(entry.endpoint.job, [...(byJob.get(entry.endpoint.job) ?? []), entry]);
+    for (const entry of this.entries) {
+      const entries = byJob.get(entry.endpoint.job);
+      if (entries) entries.push(entry);
+      else byJob.set(entry.endpoint.job, [entry]);
+    }
     return [...byJob.entries()].map(([name, entries]) => assembleJob(name, entries, clients));
   }
 }
