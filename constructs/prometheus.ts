@@ -17,6 +17,7 @@ import { prometheusRules } from "../alert-rules/prometheus";
 import { renderRuleGroups } from "./config/rule-files";
 import type { DashboardPanels } from "../dashboards/panels";
 import { prometheusPanels } from "../dashboards/panels/prometheus";
+import { UntilChanged } from "./until-changed";
 
 export interface RuleFileContent {
   /** File name under rules/. */
@@ -104,6 +105,8 @@ export class Prometheus extends Construct implements Scrapeable, Monitored {
   private readonly tlsHost?: string;
   private readonly publish?: HostBinding;
   private readonly addedRuleFiles = new Map<string, RuleFileContent>();
+  /** Its files, rendered again after scrape(), adopt(), addScrapeJob() or addRuleFile(). */
+  private readonly files = new UntilChanged(() => this.renderFiles());
   private readonly alertmanagers: string[];
   private readonly remoteWrite: readonly RemoteWriteStore[];
   private readonly externalLabels: Readonly<Record<string, string>>;
@@ -168,7 +171,7 @@ export class Prometheus extends Construct implements Scrapeable, Monitored {
       configDir: CONFIG_DIR,
       ports: publishedPorts(props.publish, PORTS.prometheus),
       stopTimeoutSeconds: 120,
-      files: () => this.renderFiles(),
+      files: () => this.files.value,
     });
   }
 
@@ -183,6 +186,7 @@ export class Prometheus extends Construct implements Scrapeable, Monitored {
     const taken = endpoints.find((e) => this.scrapeJobs.has(e.job));
     if (taken) throw new Error(`${this.node.path}: ${component.node.path} offers scrape job ${JSON.stringify(taken.job)}, which was added as given`);
     this.scraped.add(endpoints, labels);
+    this.files.changed();
   }
 
   /** Evaluates a component's alerts without scraping it: its metrics arrive by remote write (a push node's agent). */
@@ -192,6 +196,8 @@ export class Prometheus extends Construct implements Scrapeable, Monitored {
       this.mixins.add(component.monitoring(labels));
     } catch (err) {
       throw new Error(`${this.node.path}: ${(err as Error).message}`);
+    } finally {
+      this.files.changed();
     }
   }
 
@@ -223,12 +229,14 @@ export class Prometheus extends Construct implements Scrapeable, Monitored {
   addScrapeJob(job: ScrapeJob): void {
     if (this.scrapeJobs.has(job.name) || this.scraped.jobNames().has(job.name)) throw new Error(`${this.node.path}: duplicate scrape job ${JSON.stringify(job.name)}`);
     this.scrapeJobs.set(job.name, job);
+    this.files.changed();
   }
 
   /** Adds a rule file (rendered elsewhere, e.g. from alert-rules/); file names are unique. */
   addRuleFile(file: RuleFileContent): void {
     if (this.addedRuleFiles.has(file.fileName)) throw new Error(`${this.node.path}: duplicate rule file ${JSON.stringify(file.fileName)}`);
     this.addedRuleFiles.set(file.fileName, file);
+    this.files.changed();
   }
 
   private secretPath(variable: string): string {
