@@ -10,13 +10,15 @@ export interface DockerImageAttributes {
 /** A `docker_image`: pulls a pinned image onto the host. */
 export class DockerImage extends DockerResourceInTerraformForm<DockerImageAttributes> {
   static readonly tfResourceType = "docker_image";
+  private imageIdToken?: string;
 
   constructor(scope: Construct, id: string, attributes: DockerImageAttributes) {
     super(scope, id, DockerImage.tfResourceType, attributes);
   }
 
-  /** `${docker_image.<id>.image_id}`, the ID a container runs. */
+  /** `${docker_image.<id>.image_id}`, the ID a container runs: one token however many containers run it. */
   get imageId(): string {
-    return this.getStringAttribute("image_id");
+    this.imageIdToken ??= this.getStringAttribute("image_id");
+    return this.imageIdToken;
   }
 }
