@@ -1,5 +1,5 @@
-// DockerContainer and DockerImage write what the provider's typed Container and
-// Image classes write for the same settings: the same block of cdk.tf.json, the
+// DockerContainer, DockerImage and DockerVolume write what the provider's typed
+// Container, Image and Volume classes write for the same settings: the same block of cdk.tf.json, the
 // same generator metadata (cdktf's provider check), references that resolve alike.
 import { Container, ContainerConfig } from "@cdktf/provider-docker/lib/container";
 import { Image } from "@cdktf/provider-docker/lib/image";
@@ -8,6 +8,7 @@ import { Volume } from "@cdktf/provider-docker/lib/volume";
 import { Lazy, Testing, TerraformStack } from "cdktf";
 import { DockerContainer, DockerContainerAttributes } from "../constructs";
 import { DockerImage } from "../constructs/docker-image";
+import { DockerVolume } from "../constructs/docker-volume";
 
 /** The one resource of `type` in a synthesized stack, without cdktf's `//` (its construct path differs). */
 function onlyResource(stack: TerraformStack, type: string): Record<string, unknown> {
@@ -136,5 +137,20 @@ describe("DockerImage", () => {
     expect(generic.terraformGeneratorMetadata).toEqual(typed.terraformGeneratorMetadata);
     new DockerContainer(genericStack, "container", { name: "c", image: generic.imageId });
     expect(onlyResource(genericStack, "docker_container").image).toBe("${docker_image.image.image_id}");
+  });
+});
+
+describe("DockerVolume", () => {
+  it("synthesizes as the provider's Volume does, with one name token however often it is mounted", () => {
+    const typedStack = new TerraformStack(Testing.app(), "host");
+    const typed = new Volume(typedStack, "config-volume", { name: "svc-config" });
+    const genericStack = new TerraformStack(Testing.app(), "host");
+    const generic = new DockerVolume(genericStack, "config-volume", { name: "svc-config" });
+    expect(onlyResource(genericStack, "docker_volume")).toEqual(onlyResource(typedStack, "docker_volume"));
+    expect(generic.terraformResourceType).toBe(Volume.tfResourceType);
+    expect(generic.terraformGeneratorMetadata).toEqual(typed.terraformGeneratorMetadata);
+    expect(generic.name).toBe(generic.name);
+    new DockerContainer(genericStack, "container", { name: "c", image: "busybox:1.36", volumes: [{ volume_name: generic.name, container_path: "/config" }] });
+    expect(onlyResource(genericStack, "docker_container").volumes).toEqual([{ volume_name: "${docker_volume.config-volume.name}", container_path: "/config" }]);
   });
 });

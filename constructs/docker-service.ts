@@ -6,6 +6,7 @@ import { displayForm, Placeholder, secretsReferencedBy, toTerraformContent } fro
 import type { Credentials } from "./credentials";
 import { DockerContainer } from "./docker-container";
 import { DockerImage } from "./docker-image";
+import { DockerVolume } from "./docker-volume";
 import { DockerHostRegistry } from "./docker-host-registry";
 import { SecretVariables } from "./secret-variables";
 import { IMAGES } from "../versions";
@@ -197,6 +198,9 @@ export class DockerService extends Construct {
     );
 
     const loader = props.readOnlyRootfs ? this.configLoader(props, typeof files === "function") : undefined;
+    // depends_on resolves to the loader's address token: made here, not in cdktf's
+    // resolve passes, whose deep stacks make each captured stack trace dearer.
+    if (loader) void loader.container.fqn;
 
     this.container = new DockerContainer(
       this,
@@ -272,7 +276,7 @@ export class DockerService extends Construct {
     // One loader image per stack, shared by every loader on that host.
     const stack = TerraformStack.of(this);
     const image = (stack.node.tryFindChild(LOADER_IMAGE_ID) as DockerImage | undefined) ?? new DockerImage(stack, LOADER_IMAGE_ID, { name: IMAGES.configLoader, keep_locally: true });
-    const volume = new Volume(this, "config-volume", { name: `${props.serviceName}-config` });
+    const volume = new DockerVolume(this, "config-volume", { name: `${props.serviceName}-config` });
     const uploads = () => this.uploads(props, props.configDir!);
     const container = new DockerContainer(
       this,
