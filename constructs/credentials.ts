@@ -28,6 +28,9 @@ export interface CredentialsProps {
 export class Credentials extends Construct {
   private readonly caKey: PrivateKey;
   private readonly ca: SelfSignedCert;
+  /** The CA's key and certificate as tokens, made once: every host certificate refers to both (cdktf captures a stack trace per token). */
+  private readonly caKeyPem: string;
+  private readonly caCert: string;
   private readonly hostKeys = new Map<string, PrivateKey>();
   private readonly hostCerts = new Map<string, LocallySignedCert>();
   private readonly passwords = new Map<string, Password>();
@@ -41,13 +44,15 @@ export class Credentials extends Construct {
     new RandomProvider(this, "random");
 
     this.caKey = new PrivateKey(this, "ca-key", { ...KEY });
+    this.caKeyPem = this.caKey.privateKeyPem;
     this.ca = new SelfSignedCert(this, "ca", {
-      privateKeyPem: this.caKey.privateKeyPem,
+      privateKeyPem: this.caKeyPem,
       isCaCertificate: true,
       subject: [{ commonName: CA.commonName, organization: CA.organization }],
       validityPeriodHours: CA.validityHours,
       allowedUses: [...CA_USAGES],
     });
+    this.caCert = this.ca.certPem;
 
     for (const spec of [...props.hosts, ...(props.clients ?? [])]) {
       if (this.hostCerts.has(spec.host)) throw new Error(`${this.node.path}: duplicate certificate name ${JSON.stringify(spec.host)}`);
@@ -64,8 +69,8 @@ export class Credentials extends Construct {
         spec.host,
         new LocallySignedCert(this, `${spec.host}-cert`, {
           certRequestPem: request.certRequestPem,
-          caPrivateKeyPem: this.caKey.privateKeyPem,
-          caCertPem: this.ca.certPem,
+          caPrivateKeyPem: this.caKeyPem,
+          caCertPem: this.caCert,
           validityPeriodHours: HOST_CERTIFICATE.validityHours,
           earlyRenewalHours: HOST_CERTIFICATE.earlyRenewalHours,
           allowedUses: [...(spec.usages ?? HOST_USAGES)],
@@ -79,7 +84,7 @@ export class Credentials extends Construct {
     }
 
     // What people need: the CA to trust (browsers, amtool) and their own password.
-    new TerraformOutput(this, "ca_certificate", { value: this.ca.certPem, description: "PEM of the private CA every endpoint's certificate chains to" }).overrideLogicalId("ca_certificate");
+    new TerraformOutput(this, "ca_certificate", { value: this.caCert, description: "PEM of the private CA every endpoint's certificate chains to" }).overrideLogicalId("ca_certificate");
     if (this.passwords.has("operator"))
       new TerraformOutput(this, "operator_password", { value: this.passwords.get("operator")!.result, sensitive: true, description: "Basic-auth password of user operator (Prometheus, Alertmanager, pushgateway, exporters)" }).overrideLogicalId("operator_password");
     // The operator's client certificate (the Loki gateway's reads and test pushes; `npm run verify`).
@@ -114,7 +119,7 @@ export class Credentials extends Construct {
       case "tls":
         if (placeholder.name === "ca") {
           if (placeholder.part === "key") throw new Error("the CA's private key is never handed to a service");
-          return this.ca.certPem;
+          return this.caCert;
         }
         return placeholder.part === "cert" ? this.lookup(this.hostCerts, placeholder.name, "host certificate").certPem : this.lookup(this.hostKeys, placeholder.name, "host key").privateKeyPem;
       case "var":
@@ -135,7 +140,7 @@ export class Credentials extends Construct {
 
   /** The CA certificate (PEM), e.g. for the Grafana provider. */
   get caCertPem(): string {
-    return this.ca.certPem;
+    return this.caCert;
   }
 
   password(identity: string): Password {

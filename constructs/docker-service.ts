@@ -1,11 +1,12 @@
-import { Container } from "@cdktf/provider-docker/lib/container";
-import { Image } from "@cdktf/provider-docker/lib/image";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
 import { Aspects, Lazy, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { displayForm, Placeholder, secretsReferencedBy, toTerraformContent } from "./config/terraform-content";
 import type { Credentials } from "./credentials";
+import { DockerContainer } from "./docker-container";
+import { DockerImage } from "./docker-image";
+import { DockerVolume } from "./docker-volume";
 import { DockerHostRegistry } from "./docker-host-registry";
 import { SecretVariables } from "./secret-variables";
 import { IMAGES } from "../versions";
@@ -49,6 +50,14 @@ export interface DataVolume {
  */
 export function bindVolumeOptions(hostPath: string): { driver: string; driverOpts: Record<string, string> } {
   return { driver: "local", driverOpts: { type: "none", o: "bind", device: hostPath } };
+}
+
+/** One `${docker_network.<id>.name}` token per network, however many services join it (cdktf captures a stack trace per token). */
+const networkNames = new WeakMap<Network, string>();
+function networkName(network: Network): string {
+  let name = networkNames.get(network);
+  if (name === undefined) networkNames.set(network, (name = network.name));
+  return name;
 }
 
 /** Host directories of the bind-backed volumes per stack (one Docker host): no two volumes on one path. */
@@ -141,7 +150,8 @@ const STAGING = "/staging";
 export class DockerService extends Construct {
   public readonly serviceName: string;
   private readonly produceFiles: () => readonly ServiceFile[];
-  public readonly container: Container;
+  /** The service's `docker_container` (address `docker_container.<id>`, as with the provider's Container class). */
+  public readonly container: DockerContainer;
   public readonly volumes: readonly Volume[];
 
   constructor(scope: Construct, id: string, props: DockerServiceProps) {
@@ -175,7 +185,7 @@ export class DockerService extends Construct {
     for (const p of props.ports ?? []) registry.claim({ kind: "binding", address: p.address, port: p.hostPort }, this);
     for (const l of props.hostListeners ?? []) registry.claim({ kind: "binding", address: l.address, port: l.port }, this);
 
-    const image = new Image(this, "image", { name: props.image, keepLocally: true });
+    const image = new DockerImage(this, "image", { name: props.image, keep_locally: true });
     this.volumes = (props.dataVolumes ?? []).map(
       (v) =>
         new Volume(this, `volume-${v.name}`, {
@@ -188,48 +198,54 @@ export class DockerService extends Construct {
     );
 
     const loader = props.readOnlyRootfs ? this.configLoader(props, typeof files === "function") : undefined;
+    // depends_on resolves to the loader's address token: made here, not in cdktf's
+    // resolve passes, whose deep stacks make each captured stack trace dearer.
+    if (loader) void loader.container.fqn;
 
-    this.container = new Container(this, "container", {
-      name: props.serviceName,
-      image: image.imageId,
-      restart: "unless-stopped",
-      mustRun: true,
-      command: props.command,
-      env: props.env && props.env.length > 0 ? props.env : undefined,
-      user: props.user,
-      // No setuid escalation, no capabilities beyond what the service needs.
-      securityOpts: ["no-new-privileges:true"],
-      capabilities: { drop: ["ALL"], add: props.capabilities && props.capabilities.length > 0 ? props.capabilities : undefined },
-      readOnly: loader !== undefined,
-      tmpfs: props.tmpfsDirs && props.tmpfsDirs.length > 0 ? Object.fromEntries(props.tmpfsDirs.map((dir) => [dir, "rw,noexec,nosuid,size=64m"])) : undefined,
-      memory: props.memoryMb,
-      stopTimeout: props.stopTimeoutSeconds ?? 30,
-      logDriver: "json-file",
-      logOpts: { "max-size": "10m", "max-file": "5" },
-      // start_interval applies on Engine 25+ (API 1.44); older engines check every interval from the start.
-      healthcheck: props.healthcheck ? { test: ["CMD", ...props.healthcheck], interval: "10s", timeout: "5s", retries: 3, startPeriod: "60s", startInterval: "2s" } : undefined,
-      // The apply waits for the healthcheck: a crash-looping service (restarting counts as
-      // running for must_run) fails it, naming the container, instead of passing.
-      wait: props.healthcheck ? true : undefined,
-      waitTimeout: props.healthcheck ? (props.healthyWithinSeconds ?? 60) : undefined,
-      // The provider stops a replaced container with destroy_grace_seconds (0 when unset:
-      // SIGKILL right after SIGTERM), not stop_timeout: give it the same grace.
-      destroyGraceSeconds: props.stopTimeoutSeconds ?? 30,
-      networkMode: props.networkMode,
-      pidMode: props.pidMode,
-      networksAdvanced:
-        props.networkMode === "host" ? undefined : [props.network, ...(props.extraNetworks ?? [])].map((network) => ({ name: network.name, aliases: [props.serviceName] })),
-      ports: (props.ports ?? []).map((p) => ({ internal: p.containerPort, external: p.hostPort, ip: p.address, protocol: "tcp" })),
-      volumes: [
-        ...this.volumes.map((volume, i) => ({ volumeName: volume.name, containerPath: props.dataVolumes![i].containerPath })),
-        ...(props.sharedVolumes ?? []).map((v) => ({ volumeName: v.volume.name, containerPath: v.containerPath, readOnly: v.readOnly })),
-        ...(props.hostMounts ?? []).map((m) => ({ hostPath: m.hostPath, containerPath: m.containerPath, readOnly: true })),
-        ...(loader ? [{ volumeName: loader.volume.name, containerPath: props.configDir!, readOnly: true }] : []),
-      ],
-      ...(loader
-        ? { dependsOn: [loader.container] }
-        : { upload: this.resolveWhenReady(typeof files === "function", () => this.uploads(props, "")) }),
-    });
+    this.container = new DockerContainer(
+      this,
+      "container",
+      {
+        name: props.serviceName,
+        image: image.imageId,
+        restart: "unless-stopped",
+        must_run: true,
+        command: props.command,
+        env: props.env && props.env.length > 0 ? props.env : undefined,
+        user: props.user,
+        // No setuid escalation, no capabilities beyond what the service needs.
+        security_opts: ["no-new-privileges:true"],
+        capabilities: { drop: ["ALL"], add: props.capabilities && props.capabilities.length > 0 ? props.capabilities : undefined },
+        read_only: loader !== undefined,
+        tmpfs: props.tmpfsDirs && props.tmpfsDirs.length > 0 ? Object.fromEntries(props.tmpfsDirs.map((dir) => [dir, "rw,noexec,nosuid,size=64m"])) : undefined,
+        memory: props.memoryMb,
+        stop_timeout: props.stopTimeoutSeconds ?? 30,
+        log_driver: "json-file",
+        log_opts: { "max-size": "10m", "max-file": "5" },
+        // start_interval applies on Engine 25+ (API 1.44); older engines check every interval from the start.
+        healthcheck: props.healthcheck ? { test: ["CMD", ...props.healthcheck], interval: "10s", timeout: "5s", retries: 3, start_period: "60s", start_interval: "2s" } : undefined,
+        // The apply waits for the healthcheck: a crash-looping service (restarting counts as
+        // running for must_run) fails it, naming the container, instead of passing.
+        wait: props.healthcheck ? true : undefined,
+        wait_timeout: props.healthcheck ? (props.healthyWithinSeconds ?? 60) : undefined,
+        // The provider stops a replaced container with destroy_grace_seconds (0 when unset:
+        // SIGKILL right after SIGTERM), not stop_timeout: give it the same grace.
+        destroy_grace_seconds: props.stopTimeoutSeconds ?? 30,
+        network_mode: props.networkMode,
+        pid_mode: props.pidMode,
+        networks_advanced:
+          props.networkMode === "host" ? undefined : [props.network, ...(props.extraNetworks ?? [])].map((network) => ({ name: networkName(network), aliases: [props.serviceName] })),
+        ports: (props.ports ?? []).map((p) => ({ internal: p.containerPort, external: p.hostPort, ip: p.address, protocol: "tcp" })),
+        volumes: [
+          ...this.volumes.map((volume, i) => ({ volume_name: volume.name, container_path: props.dataVolumes![i].containerPath })),
+          ...(props.sharedVolumes ?? []).map((v) => ({ volume_name: v.volume.name, container_path: v.containerPath, read_only: v.readOnly })),
+          ...(props.hostMounts ?? []).map((m) => ({ host_path: m.hostPath, container_path: m.containerPath, read_only: true })),
+          ...(loader ? [{ volume_name: loader.volume.name, container_path: props.configDir!, read_only: true }] : []),
+        ],
+        ...(loader ? {} : { upload: this.resolveWhenReady(typeof files === "function", () => this.uploads(props, "")) }),
+      },
+      loader ? { dependsOn: [loader.container] } : {},
+    );
 
     if (loader) {
       // New files mean a new loader run, and then a new service container. Set by
@@ -259,31 +275,37 @@ export class DockerService extends Construct {
     if (!props.configDir) throw new Error(`${this.node.path}: readOnlyRootfs needs configDir, where the files are mounted`);
     // One loader image per stack, shared by every loader on that host.
     const stack = TerraformStack.of(this);
-    const image = (stack.node.tryFindChild(LOADER_IMAGE_ID) as Image | undefined) ?? new Image(stack, LOADER_IMAGE_ID, { name: IMAGES.configLoader, keepLocally: true });
-    const volume = new Volume(this, "config-volume", { name: `${props.serviceName}-config` });
+    const image = (stack.node.tryFindChild(LOADER_IMAGE_ID) as DockerImage | undefined) ?? new DockerImage(stack, LOADER_IMAGE_ID, { name: IMAGES.configLoader, keep_locally: true });
+    const volume = new DockerVolume(this, "config-volume", { name: `${props.serviceName}-config` });
     const uploads = () => this.uploads(props, props.configDir!);
-    const container = new Container(this, "config-loader", {
-      name: `${props.serviceName}-config-loader`,
-      image: image.imageId,
-      // Runs once per apply that changes a file; Terraform waits for it to exit.
-      attach: true,
-      mustRun: false,
-      networkMode: "none",
-      securityOpts: ["no-new-privileges:true"],
-      capabilities: { drop: ["ALL"] },
-      // Empty the volume first, so a file removed from the config disappears too;
-      // then drop the staged copies (keys, passwords) from the exited container.
-      command: ["sh", "-c", `find /config -mindepth 1 -delete && cp -a ${STAGING}/. /config/ && find ${STAGING} -mindepth 1 -delete`],
-      volumes: [{ volumeName: volume.name, containerPath: "/config" }],
-      upload: this.resolveWhenReady(lazy, uploads),
-      logDriver: "json-file",
-      logOpts: { "max-size": "1m", "max-file": "1" },
-      // The provider waits for an attached container but ignores its exit code: a failed
-      // copy (disk full) would leave the service with a partial config and no error here.
-      lifecycle: {
-        postcondition: [{ condition: "${self.exit_code == 0}", errorMessage: `${props.serviceName}-config-loader failed to copy the config onto ${props.serviceName}-config: see its logs (docker logs ${props.serviceName}-config-loader)` }],
+    const container = new DockerContainer(
+      this,
+      "config-loader",
+      {
+        name: `${props.serviceName}-config-loader`,
+        image: image.imageId,
+        // Runs once per apply that changes a file; Terraform waits for it to exit.
+        attach: true,
+        must_run: false,
+        network_mode: "none",
+        security_opts: ["no-new-privileges:true"],
+        capabilities: { drop: ["ALL"] },
+        // Empty the volume first, so a file removed from the config disappears too;
+        // then drop the staged copies (keys, passwords) from the exited container.
+        command: ["sh", "-c", `find /config -mindepth 1 -delete && cp -a ${STAGING}/. /config/ && find ${STAGING} -mindepth 1 -delete`],
+        volumes: [{ volume_name: volume.name, container_path: "/config" }],
+        upload: this.resolveWhenReady(lazy, uploads),
+        log_driver: "json-file",
+        log_opts: { "max-size": "1m", "max-file": "1" },
       },
-    });
+      {
+        // The provider waits for an attached container but ignores its exit code: a failed
+        // copy (disk full) would leave the service with a partial config and no error here.
+        lifecycle: {
+          postcondition: [{ condition: "${self.exit_code == 0}", errorMessage: `${props.serviceName}-config-loader failed to copy the config onto ${props.serviceName}-config: see its logs (docker logs ${props.serviceName}-config-loader)` }],
+        },
+      },
+    );
     return { volume, container };
   }
 

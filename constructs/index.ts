@@ -8,6 +8,7 @@ export * from "./certificate-specs";
 export * from "./common-props";
 export * from "./connector";
 export * from "./credentials";
+export * from "./docker-container";
 export * from "./docker-host-registry";
 export * from "./docker-provider";
 export * from "./docker-service";

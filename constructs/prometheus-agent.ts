@@ -6,11 +6,12 @@ import { MixinUse, Monitored, MonitoringMixin, useMixin } from "./monitoring";
 import { pushNodeRules } from "../alert-rules/prometheus-agent";
 import { prometheusAgentPanels } from "../dashboards/panels/prometheus-agent";
 import { HostContext, WebAccess } from "./common-props";
-import { DockerService } from "./docker-service";
+import { DockerService, ServiceFile } from "./docker-service";
 import { PORTS } from "./ports";
 import { clientFiles, webConfigFiles } from "./web-access";
 import { PropProblems } from "./validation";
 import { webConfigHealthcheck } from "./healthchecks";
+import { UntilChanged } from "./until-changed";
 
 export interface PrometheusAgentProps extends HostContext {
   /** The hub's remote-write endpoint, e.g. https://hub:9090/api/v1/write */
@@ -64,6 +65,8 @@ export class PrometheusAgent extends Construct implements Scrapeable, Monitored 
   private readonly scraped = new ScrapeJobSet();
   private readonly tlsHost?: string;
   private readonly ruleEvaluator?: RuleEvaluator;
+  /** Its files, rendered again after scrape(). */
+  private readonly files: UntilChanged<ServiceFile[]>;
 
   constructor(scope: Construct, id: string, props: PrometheusAgentProps) {
     super(scope, id);
@@ -94,6 +97,7 @@ export class PrometheusAgent extends Construct implements Scrapeable, Monitored 
         remoteWrite: [{ url: props.remoteWriteUrl, client: client.client }],
       });
     };
+    this.files = new UntilChanged(() => [{ containerPath: `${configDir}/prometheus.yml`, renderedName: "prometheus.yml", content: config() }, ...web.files, ...client.files]);
     this.service = new DockerService(this, "service", {
       serviceName: "prometheus-agent",
       servesCertificateOf: props.access.tlsHost,
@@ -118,13 +122,14 @@ export class PrometheusAgent extends Construct implements Scrapeable, Monitored 
       readOnlyRootfs: true,
       configDir: configDir,
       stopTimeoutSeconds: 60,
-      files: () => [{ containerPath: `${configDir}/prometheus.yml`, renderedName: "prometheus.yml", content: config() }, ...web.files, ...client.files],
+      files: () => this.files.value,
     });
   }
 
   /** Scrapes a component of this node (on 127.0.0.1: the agent shares the host network). */
   scrape(component: Scrapeable, labels: Readonly<Record<string, string>>, reach: ScrapeReach = { host: "127.0.0.1" }): void {
     this.scraped.add(component.metricsEndpoints(reach), labels);
+    this.files.changed();
     this.ruleEvaluator?.adopt(component, labels);
   }
 

@@ -17,6 +17,7 @@ import { prometheusRules } from "../alert-rules/prometheus";
 import { renderRuleGroups } from "./config/rule-files";
 import type { DashboardPanels } from "../dashboards/frames";
 import { prometheusPanels } from "../dashboards/panels/prometheus";
+import { UntilChanged } from "./until-changed";
 
 export interface RuleFileContent {
   /** File name under rules/. */
@@ -97,9 +98,6 @@ export class Prometheus extends Construct implements Scrapeable, Monitored {
   private readonly scrapeJobs = new Map<string, ScrapeJob>();
   private readonly scraped = new ScrapeJobSet();
   private readonly mixins = new MixinSet();
-  /** What the last render was made from: the files are asked for several times at synth, and render once. */
-  private changes = 0;
-  private rendered?: { readonly changes: number; readonly files: ServiceFile[] };
   public readonly alertSettings: ResolvedAlertSettings;
   public readonly runbookUrl: string;
   /** Its URL on its Docker network (Grafana's datasource). */
@@ -107,6 +105,8 @@ export class Prometheus extends Construct implements Scrapeable, Monitored {
   private readonly tlsHost?: string;
   private readonly publish?: HostBinding;
   private readonly addedRuleFiles = new Map<string, RuleFileContent>();
+  /** Its files, rendered again after scrape(), adopt(), addScrapeJob() or addRuleFile(). */
+  private readonly files = new UntilChanged(() => this.renderFiles());
   private readonly alertmanagers: string[];
   private readonly remoteWrite: readonly RemoteWriteStore[];
   private readonly externalLabels: Readonly<Record<string, string>>;
@@ -171,7 +171,7 @@ export class Prometheus extends Construct implements Scrapeable, Monitored {
       configDir: CONFIG_DIR,
       ports: publishedPorts(props.publish, PORTS.prometheus),
       stopTimeoutSeconds: 120,
-      files: () => this.renderedFiles(),
+      files: () => this.files.value,
     });
   }
 
@@ -186,7 +186,7 @@ export class Prometheus extends Construct implements Scrapeable, Monitored {
     const taken = endpoints.find((e) => this.scrapeJobs.has(e.job));
     if (taken) throw new Error(`${this.node.path}: ${component.node.path} offers scrape job ${JSON.stringify(taken.job)}, which was added as given`);
     this.scraped.add(endpoints, labels);
-    this.changes++;
+    this.files.changed();
   }
 
   /** Evaluates a component's alerts without scraping it: its metrics arrive by remote write (a push node's agent). */
@@ -194,9 +194,10 @@ export class Prometheus extends Construct implements Scrapeable, Monitored {
     if (!isMonitored(component)) return;
     try {
       this.mixins.add(component.monitoring(labels), this.alertSettings);
-      this.changes++;
     } catch (err) {
       throw new Error(`${this.node.path}: ${(err as Error).message}`);
+    } finally {
+      this.files.changed();
     }
   }
 
@@ -228,14 +229,14 @@ export class Prometheus extends Construct implements Scrapeable, Monitored {
   addScrapeJob(job: ScrapeJob): void {
     if (this.scrapeJobs.has(job.name) || this.scraped.jobNames().has(job.name)) throw new Error(`${this.node.path}: duplicate scrape job ${JSON.stringify(job.name)}`);
     this.scrapeJobs.set(job.name, job);
-    this.changes++;
+    this.files.changed();
   }
 
   /** Adds a rule file (rendered elsewhere, e.g. from alert-rules/); file names are unique. */
   addRuleFile(file: RuleFileContent): void {
     if (this.addedRuleFiles.has(file.fileName)) throw new Error(`${this.node.path}: duplicate rule file ${JSON.stringify(file.fileName)}`);
     this.addedRuleFiles.set(file.fileName, file);
-    this.changes++;
+    this.files.changed();
   }
 
   private secretPath(variable: string): string {
@@ -286,11 +287,6 @@ export class Prometheus extends Construct implements Scrapeable, Monitored {
     const duplicate = names.find((name, i) => names.indexOf(name) !== i);
     if (duplicate) throw new Error(`${this.node.path}: rule file ${JSON.stringify(duplicate)} was added as given and also comes from a watched component`);
     return files.sort((a, b) => a.fileName.localeCompare(b.fileName));
-  }
-
-  private renderedFiles(): ServiceFile[] {
-    if (this.rendered?.changes !== this.changes) this.rendered = { changes: this.changes, files: this.renderFiles() };
-    return this.rendered.files;
   }
 
   private renderFiles(): ServiceFile[] {

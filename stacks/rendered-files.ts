@@ -25,9 +25,15 @@ export function renderedFiles(root: IConstruct): Map<string, string> {
 /** Replaces `dir` with the given files, so files of removed services disappear too. */
 export function writeRenderedFiles(dir: string, files: Map<string, string>): void {
   rmSync(dir, { recursive: true, force: true });
+  // Each directory once: a service has several files, and mkdir is a system call per level.
+  const made = new Set<string>();
   for (const [key, content] of files) {
     const path = join(dir, key);
-    mkdirSync(dirname(path), { recursive: true });
+    const parent = dirname(path);
+    if (!made.has(parent)) {
+      mkdirSync(parent, { recursive: true });
+      made.add(parent);
+    }
     writeFileSync(path, content);
   }
 }
