@@ -46,7 +46,7 @@ describe.each<[string, () => Inventory]>([
 ])("certificates (%s)", (_label, inventoryOf) => {
   const inventory = inventoryOf();
   // Alertmanager replicas serve with the certificate of the host they run on.
-  const replicaHost = new Map(alertmanagerReplicas(inventory).map((r) => [r.address, r.tlsHost]));
+  const replicaHost = new Map(alertmanagerReplicas(inventory).flatMap((r) => (r.address ? [[r.address, r.tlsHost] as const] : [])));
   const alertmanagerHost = (address: string) => replicaHost.get(address) ?? HUB_HOST;
   const outdir = mkdtempSync(join(tmpdir(), "pki-"));
   const app = new App({ outdir });

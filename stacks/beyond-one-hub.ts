@@ -3,7 +3,6 @@
 // inventory once so the hub, edge and Grafana stacks agree.
 import type { AlertmanagerCluster } from "../constructs/alertmanager";
 import type { AlertmanagerConfig } from "../constructs/config/alertmanager-config";
-import { PORTS } from "../constructs/ports";
 import { inhibitionRules } from "../constructs/config/inhibitions";
 import type { Inventory } from "../inventory/schema";
 import { edgeHostName, HUB_HOST } from "../security/pki";
@@ -33,8 +32,8 @@ export interface AlertmanagerReplica {
   readonly tlsHost: string;
   /** `site`/`node` labels of its scrape target. */
   readonly labels: { readonly site: string; readonly node: string };
-  /** Where Prometheus, Loki's ruler and Grafana reach it. */
-  readonly address: string;
+  /** Where the inventory binds a cluster replica; the single one is reached at its construct's `address`. */
+  readonly address?: string;
   /** Set when there is more than one replica. */
   readonly cluster?: AlertmanagerCluster;
 }
@@ -42,7 +41,7 @@ export interface AlertmanagerReplica {
 /** One replica (today's single Alertmanager, on the hub's network), or the cluster the inventory lists. */
 export function alertmanagerReplicas(inv: Inventory): AlertmanagerReplica[] {
   const peers = inv.hub.alertmanager.replicas > 1 ? (inv.hub.alertmanager.peers ?? []) : [];
-  if (peers.length === 0) return [{ serviceName: "alertmanager", stack: "hub", tlsHost: HUB_HOST, labels: { site: "hub", node: "hub" }, address: `alertmanager:${PORTS.alertmanager}` }];
+  if (peers.length === 0) return [{ serviceName: "alertmanager", stack: "hub", tlsHost: HUB_HOST, labels: { site: "hub", node: "hub" } }];
   return peers.map((peer, i) => {
     const [site, node] = peer.host === "hub" ? ["hub", "hub"] : peer.host.split("/");
     const stack = peer.host === "hub" ? "hub" : edgeHostName(site, node);

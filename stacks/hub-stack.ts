@@ -102,7 +102,11 @@ export class HubStack extends TerraformStack {
           }),
       );
     // Replicas elsewhere are placed by the inventory, at the addresses it binds them to.
-    const alertmanagerAddresses = replicas.map((r) => this.alertmanagers.find((a) => a.service.serviceName === r.serviceName)?.address ?? r.address);
+    const alertmanagerAddresses = replicas.map((r) => {
+      const address = this.alertmanagers.find((a) => a.service.serviceName === r.serviceName)?.address ?? r.address;
+      if (address === undefined) throw new Error(`${this.node.path}: Alertmanager replica ${r.serviceName} has no address`);
+      return address;
+    });
     this.alertmanagerAddresses = alertmanagerAddresses;
 
     this.prometheus = new Prometheus(this, "prometheus", {
