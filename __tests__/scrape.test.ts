@@ -74,4 +74,27 @@ describe("scraping components by reference", () => {
     const nodeExporter = new NodeExporter(stack, "node-exporter", { ...context, listenAddress: "10.0.0.5", access: { tlsHost: "n1", users: ["prometheus"] } });
     expect(() => prometheus.scrape(nodeExporter, {})).toThrow('host/prometheus: host/node-exporter offers scrape job "node-exporter", which was added as given');
   });
+
+  it("fails when a component is scraped twice, directly or behind a gateway, naming it", () => {
+    const { stack, context } = host();
+    const prometheus = new Prometheus(stack, "prometheus", { ...context, access: { tlsHost: "n1", users: ["operator", "prometheus"] }, clientIdentity: { username: "prometheus", certificateHost: "n1" } });
+    const edgeAgent = new EdgeAgent(stack, "edge-agent", { ...context, image: "example/edge-agent:1.0" });
+    const gateway = new TlsGateway(stack, "gateway", { ...context, serviceName: "metrics-gateway", port: 9443, tlsHost: "n1", allowedClients: ["hub"], metricsOf: [edgeAgent] });
+    prometheus.scrape(gateway, {});
+    expect(() => prometheus.scrape(edgeAgent, {})).toThrow("host/prometheus: host/edge-agent is scraped or watched twice (directly or behind a gateway)");
+  });
+
+  it("fails when Prometheus scrapes itself as a user its web config does not let in", () => {
+    const { stack, context } = host();
+    const prometheus = new Prometheus(stack, "prometheus", { ...context, access: { tlsHost: "n1", users: ["operator"] }, clientIdentity: { username: "prometheus", certificateHost: "n1" } });
+    expect(() => prometheus.scrape(prometheus, {})).toThrow('host/prometheus: scrapes itself as "prometheus", which access.users (operator) does not let in');
+  });
+});
+
+describe("ScrapeJobSet settings", () => {
+  it("fails when endpoints of one job disagree on its settings", () => {
+    const set = new ScrapeJobSet();
+    set.add([endpoint({ jobSettings: { scrapeIntervalSeconds: 15 } })], {});
+    expect(() => set.add([endpoint({ jobSettings: { scrapeIntervalSeconds: 30 } })], {})).toThrow('scrape job "j" already has settings {"scrapeIntervalSeconds":15}, not {"scrapeIntervalSeconds":30}');
+  });
 });

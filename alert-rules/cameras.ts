@@ -64,13 +64,13 @@ export function cameraRules(s: ResolvedAlertSettings, probe: CameraProbeTiming):
         ],
       },
     ],
-    tests: cameraOfflineTests(),
+    tests: isDefaultTiming(s, probe) ? cameraOfflineTests() : cameraOfflineTestsFor(s, probe),
   };
 }
 
 // The CameraOffline cases are worked out by hand for the default timings: a probe
 // every 15 s, a 36 s window, an evaluation every 5 s (promtool evaluates at the
-// group's interval, render.ts), 15 s keep_firing_for. Input samples are 1 s apart, so
+// group's interval, constructs/config/rule-files.ts), 15 s keep_firing_for. Input samples are 1 s apart, so
 // a probe can sit at any phase of the evaluations; five cameras, offset 0-4 s, cover
 // every phase.
 const PROBE = { job: "camera-probe", instance: "192.168.1.50", site: "home", node: "porch", camera: "front-door" };
@@ -83,6 +83,46 @@ function probesEvery15s(offset: number, outcomes: string): string {
 }
 
 const everyEvaluation = (untilSeconds: number) => Array.from({ length: untilSeconds / 5 + 1 }, (_, i) => `${i * 5}s`);
+
+/** The timings the hand-worked cases below assume. */
+function isDefaultTiming(s: ResolvedAlertSettings, probe: CameraProbeTiming): boolean {
+  return probe.intervalSeconds === 15 && probe.timeoutSeconds === 5 && s.cameraEvaluationSeconds === 5 && durationSeconds(s.cameraOfflineFor) === 0 && durationSeconds(s.cameraOfflineKeepFiringFor) === 15;
+}
+
+/**
+ * Cases for any other timing, derived from it: a camera that goes dark fires at
+ * the first evaluation after the window has lost its last good probe, plus `for`;
+ * a single missed probe never fires.
+ */
+function cameraOfflineTestsFor(s: ResolvedAlertSettings, probe: CameraProbeTiming): RuleTest[] {
+  const every = s.cameraEvaluationSeconds;
+  const window = cameraOfflineWindowSeconds(probe);
+  // A sample exactly `window` old is still in the window: the condition holds only after it.
+  const active = (Math.floor(window / every) + 1) * every;
+  const firing = active + Math.ceil(durationSeconds(s.cameraOfflineFor) / every) * every;
+  const samples = Math.ceil((firing + 2 * every) / probe.intervalSeconds) + 1;
+  const evaluations = (until: number) => Array.from({ length: Math.floor(until / every) + 1 }, (_, i) => `${i * every}s`);
+  return [
+    {
+      name: `a camera that goes dark pages once its window (${window}s) holds only failed probes${durationSeconds(s.cameraOfflineFor) > 0 ? `, after ${s.cameraOfflineFor}` : ""}`,
+      intervalSeconds: probe.intervalSeconds,
+      inputSeries: [
+        { series: seriesOf("probe_success", PROBE), values: `1 0x${samples}` },
+        { series: seriesOf("probe_success", { ...PROBE, instance: "192.168.1.51:554", camera: "driveway" }), values: `1x${samples + 1}` },
+      ],
+      expect: [
+        { evalTime: `${Math.floor(window / every) * every}s`, alertname: "CameraOffline", alerts: [] },
+        { evalTime: `${firing + every}s`, alertname: "CameraOffline", alerts: [PROBE] },
+      ],
+    },
+    {
+      name: "a single missed probe never pages",
+      intervalSeconds: probe.intervalSeconds,
+      inputSeries: [{ series: seriesOf("probe_success", PROBE), values: "1 1 1 0 1 1 1 1 1" }],
+      expect: evaluations(8 * probe.intervalSeconds).map((evalTime) => ({ evalTime, alertname: "CameraOffline", alerts: [] })),
+    },
+  ];
+}
 
 function cameraOfflineTests(): RuleTest[] {
   return [

@@ -33,7 +33,7 @@ export function nodeExporterRules(s: ResolvedAlertSettings): RuleFile {
             expr: `predict_linear(node_filesystem_avail_bytes{${fs}}[6h], ${s.diskFullPredictionHours} * 3600) < 0 and node_filesystem_avail_bytes{${fs}} / node_filesystem_size_bytes{${fs}} < 0.4`,
             for: "1h",
             severity: "warning",
-            summary: "{{ $labels.mountpoint }} on {{ $labels.node }} ({{ $labels.site }}) will be full within ${s.diskFullPredictionHours}h",
+            summary: `{{ $labels.mountpoint }} on {{ $labels.node }} ({{ $labels.site }}) will be full within ${s.diskFullPredictionHours}h`,
             description: `At the rate of the last 6h, {{ $labels.mountpoint }} ({{ $labels.device }}) on {{ $labels.node }} runs out of space within ${s.diskFullPredictionHours} hours.`,
             runbook: {
               symptom: "Free space on a filesystem falls steadily.",

@@ -57,14 +57,14 @@ const CONFIG_DIR = "/etc/alertmanager";
 export const RECEIVER_NAME_IN_METRICS = "--enable-feature=receiver-name-in-metrics";
 const SECRETS_DIR = `${CONFIG_DIR}/secrets`;
 
+/** Alertmanager's alert (notifications failing) and panel. */
+export const ALERTMANAGER_MIXIN: MonitoringMixin<void> = { name: "alertmanager", metrics: ["alertmanager_notifications_total", "alertmanager_notifications_failed_total"], rules: (_, s) => [alertmanagerRules(s)], panels: () => alertmanagerPanels() };
+
 /**
  * Alertmanager: routes alerts to receivers; silences survive restarts on its
  * volume. Each receiver secret is its own file, filled in by Terraform from a
  * sensitive variable, and read by Alertmanager through `*_file` settings.
  */
-/** Alertmanager's alert (notifications failing) and panel. */
-export const ALERTMANAGER_MIXIN: MonitoringMixin<void> = { name: "alertmanager", metrics: ["alertmanager_notifications_total", "alertmanager_notifications_failed_total"], rules: (_, s) => [alertmanagerRules(s)], panels: () => alertmanagerPanels() };
-
 export class Alertmanager extends Construct implements Scrapeable, Monitored {
   public readonly dataRetention: string;
   public readonly service: DockerService;

@@ -41,11 +41,6 @@ export interface BlackboxExporterProps extends HostContext {
   readonly cameras?: readonly CameraProbe[];
 }
 
-/**
- * blackbox_exporter probing the node's cameras (ICMP, TCP, HTTP modules) and,
- * when it serves TLS, its own certificate: every service of a host serves the
- * same one, so the probe tells when the host's certificate nears its expiry.
- */
 /** What one exporter adds to its kind's alerts: how many cameras it probes, and how. */
 interface BlackboxFacts {
   readonly cameras: number;
@@ -74,6 +69,11 @@ export const BLACKBOX_EXPORTER_MIXIN: MonitoringMixin<BlackboxFacts> = {
   panels: (facts, s) => (cameraProbing(facts) ? cameraProbePanels(s) : []),
 };
 
+/**
+ * blackbox_exporter probing the node's cameras (ICMP, TCP, HTTP modules) and,
+ * when it serves TLS, its own certificate: every service of a host serves the
+ * same one, so the probe tells when the host's certificate nears its expiry.
+ */
 export class BlackboxExporter extends Construct implements Scrapeable, Monitored {
   public readonly probeTimeoutSeconds: number;
   public readonly probeIntervalSeconds: number;

@@ -31,7 +31,6 @@ export interface CameraLocation {
   readonly node: string;
 }
 
-/** The camera hub, tapo-camera-mcp (FastAPI + MCP): `/api/status` for health, `/metrics` for Prometheus. */
 /** The camera hub's alert (a camera it cannot reach) and panels. */
 export const CAMERA_HUB_MIXIN: MonitoringMixin<void> = {
   name: "camera-hub",
@@ -40,6 +39,7 @@ export const CAMERA_HUB_MIXIN: MonitoringMixin<void> = {
   panels: (_, s) => cameraHubPanels(s),
 };
 
+/** The camera hub, tapo-camera-mcp (FastAPI + MCP): `/api/status` for health, `/metrics` for Prometheus. */
 export class CameraHub extends Construct implements Scrapeable, Monitored {
   public readonly service: DockerService;
   public readonly address = `tapo-camera-mcp:${PORTS.cameraHub}`;

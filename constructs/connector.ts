@@ -29,12 +29,6 @@ export interface ConnectorProps extends HostContext {
 /** Where a pushing connector finds its credentials (its image reads the *_FILE variables). */
 const CREDENTIALS_DIR = "/run/secrets/home-observability";
 
-/**
- * A cloud connector (Ring, Nest, Petcube MCP service) on the hub. It publishes
- * no port. A pusher gets PUSHGATEWAY_URL (HTTPS), PUSHGATEWAY_USERNAME,
- * PUSHGATEWAY_PASSWORD_FILE and PUSHGATEWAY_CA_FILE: the pushgateway refuses
- * pushes without them.
- */
 /** What one connector adds to its kind's alerts: whether it pushes, and when that is stale. */
 interface ConnectorFacts {
   readonly pusher?: PusherRef;
@@ -49,6 +43,12 @@ export const CONNECTOR_MIXIN: MonitoringMixin<ConnectorFacts> = {
   panels: (facts) => (facts.some((f) => f.pusher) ? connectorPanels() : []),
 };
 
+/**
+ * A cloud connector (Ring, Nest, Petcube MCP service) on the hub. It publishes
+ * no port. A pusher gets PUSHGATEWAY_URL (HTTPS), PUSHGATEWAY_USERNAME,
+ * PUSHGATEWAY_PASSWORD_FILE and PUSHGATEWAY_CA_FILE: the pushgateway refuses
+ * pushes without them.
+ */
 export class Connector extends Construct implements Scrapeable, Monitored {
   public readonly service: DockerService;
   /** host:port Prometheus scrapes, when metrics is "scrape". */

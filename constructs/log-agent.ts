@@ -49,13 +49,13 @@ const AGENTS = {
   alloy: { image: IMAGES.alloy, httpPort: PORTS.alloy, dataDir: "/var/lib/alloy/data", configDir: "/etc/alloy", configName: "config.alloy" },
 } as const;
 
+/** The log agents' panels, one per agent kind in use (their alerts are Loki's: lines discarded). */
+export const LOG_AGENT_MIXIN: MonitoringMixin<LogAgentKind> = { name: "log-agent", metrics: ["promtail_request_duration_seconds_count", "promtail_dropped_entries_total", "loki_write_request_duration_seconds_count", "loki_write_dropped_entries_total"], rules: () => [], panels: (kinds) => logAgentPanels(kinds) };
+
 /**
  * Ships the edge agent's log files and every container's logs to Loki. Read
  * positions live on a volume, so a restart neither loses nor repeats lines.
  */
-/** The log agents' panels, one per agent kind in use (their alerts are Loki's: lines discarded). */
-export const LOG_AGENT_MIXIN: MonitoringMixin<LogAgentKind> = { name: "log-agent", metrics: ["promtail_request_duration_seconds_count", "promtail_dropped_entries_total", "loki_write_request_duration_seconds_count", "loki_write_dropped_entries_total"], rules: () => [], panels: (kinds) => logAgentPanels(kinds) };
-
 export class LogAgent extends Construct implements Scrapeable, Monitored {
   public readonly kind: LogAgentKind;
   public readonly service: DockerService;

@@ -63,6 +63,9 @@ const MEMBERLIST_PORT = 7946;
 export const SCALABLE_TARGETS = ["write", "read", "backend"] as const;
 export type LokiTarget = (typeof SCALABLE_TARGETS)[number] | "all";
 
+/** Loki's alert as Prometheus sees it (lines discarded) and its panels. */
+export const LOKI_MIXIN: MonitoringMixin<void> = { name: "loki", metrics: ["loki_discarded_samples_total"], rules: (_, s) => [lokiRules(s)], panels: () => lokiPanels() };
+
 /**
  * Loki with compactor retention and a ruler: a single binary on filesystem or
  * object storage, or (scalable) write, read and backend targets in containers of
@@ -70,9 +73,6 @@ export type LokiTarget = (typeof SCALABLE_TARGETS)[number] | "all";
  * publishes no port and joins only the networks it is given (the hub's internal
  * one, and a route out when it needs one); edges reach it through the TLS gateway.
  */
-/** Loki's alert as Prometheus sees it (lines discarded) and its panels. */
-export const LOKI_MIXIN: MonitoringMixin<void> = { name: "loki", metrics: ["loki_discarded_samples_total"], rules: (_, s) => [lokiRules(s)], panels: () => lokiPanels() };
-
 export class Loki extends Construct implements Scrapeable, Monitored {
   public readonly retentionPeriod: string;
   /** Every Loki container: one, or write, read and backend. */

@@ -26,13 +26,13 @@ export interface NodeExporterProps extends HostContext {
   readonly image?: string;
 }
 
+/** node_exporter's alerts (disks, nodes and sites down) and panel. */
+export const NODE_EXPORTER_MIXIN: MonitoringMixin<void> = { name: "node-exporter", metrics: ["node_cpu_seconds_total", "node_memory_MemAvailable_bytes", "node_filesystem_avail_bytes", "node_filesystem_size_bytes"], rules: (_, s) => [nodeExporterRules(s)], panels: (_, s) => nodeExporterPanels(s) };
+
 /**
  * node_exporter with the host's network, PID namespace and root filesystem
  * (read-only), as its upstream documentation runs it, so it reports the host.
  */
-/** node_exporter's alerts (disks, nodes and sites down) and panel. */
-export const NODE_EXPORTER_MIXIN: MonitoringMixin<void> = { name: "node-exporter", metrics: ["node_cpu_seconds_total", "node_memory_MemAvailable_bytes", "node_filesystem_avail_bytes", "node_filesystem_size_bytes"], rules: (_, s) => [nodeExporterRules(s)], panels: (_, s) => nodeExporterPanels(s) };
-
 export class NodeExporter extends Construct implements Scrapeable, Monitored {
   public readonly port: number;
   /** host:port Prometheus scrapes. */

@@ -1,7 +1,7 @@
-import { Construct } from "constructs";
+import { Construct, IConstruct } from "constructs";
 import { IMAGES } from "../versions";
 import { renderPrometheusConfig } from "./config/prometheus-config";
-import { MetricsEndpoint, Scrapeable, ScrapeClients, ScrapeJobSet, ScrapeReach } from "./scrape";
+import { claimOnce, MetricsEndpoint, Scrapeable, ScrapeClients, ScrapeJobSet, ScrapeReach } from "./scrape";
 import { MixinUse, Monitored, MonitoringMixin, useMixin } from "./monitoring";
 import { pushNodeRules } from "../alert-rules/prometheus-agent";
 import { prometheusAgentPanels } from "../dashboards/panels/prometheus-agent";
@@ -42,7 +42,7 @@ export interface PrometheusAgentProps extends HostContext {
 
 /** A Prometheus that evaluates the alerts of components scraped elsewhere (their samples arrive by remote write). */
 export interface RuleEvaluator {
-  adopt(component: object, labels: Readonly<Record<string, string>>): void;
+  adopt(component: Scrapeable, labels: Readonly<Record<string, string>>): void;
 }
 
 /** Alerts of push sites as the hub sees their remote write (a node gone silent, writes falling behind), and the lag panel. */
@@ -63,6 +63,7 @@ export class PrometheusAgent extends Construct implements Scrapeable, Monitored 
   public readonly scrapeIntervalSeconds: number;
   public readonly service: DockerService;
   private readonly scraped = new ScrapeJobSet();
+  private readonly watched = new Set<IConstruct>();
   private readonly tlsHost?: string;
   private readonly ruleEvaluator?: RuleEvaluator;
   /** Its files, rendered again after scrape(). */
@@ -128,7 +129,9 @@ export class PrometheusAgent extends Construct implements Scrapeable, Monitored 
 
   /** Scrapes a component of this node (on 127.0.0.1: the agent shares the host network). */
   scrape(component: Scrapeable, labels: Readonly<Record<string, string>>, reach: ScrapeReach = { host: "127.0.0.1" }): void {
-    this.scraped.add(component.metricsEndpoints(reach), labels);
+    const endpoints = component.metricsEndpoints(reach);
+    claimOnce(this, this.watched, component);
+    this.scraped.add(endpoints, labels);
     this.files.changed();
     this.ruleEvaluator?.adopt(component, labels);
   }

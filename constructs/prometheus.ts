@@ -1,5 +1,5 @@
 import { Network } from "@cdktf/provider-docker/lib/network";
-import { Construct } from "constructs";
+import { Construct, IConstruct } from "constructs";
 import { IMAGES } from "../versions";
 import { AlertmanagerTarget, HttpClient, RemoteWriteQueue, RemoteWriteTarget, renderPrometheusConfig, ScrapeJob, WriteRelabel } from "./config/prometheus-config";
 import { secretRef } from "./config/terraform-content";
@@ -9,7 +9,7 @@ import { PORTS } from "./ports";
 import { ClientIdentity, clientFiles, webConfigFiles } from "./web-access";
 import { PropProblems } from "./validation";
 import { webConfigHealthcheck } from "./healthchecks";
-import { MetricsEndpoint, Scrapeable, ScrapeClients, ScrapeJobSet, ScrapeReach } from "./scrape";
+import { claimOnce, MetricsEndpoint, Scrapeable, ScrapeClients, ScrapeJobSet, ScrapeReach } from "./scrape";
 import { isMonitored, MixinSet, MixinUse, Monitored, MonitoringMixin, useMixin } from "./monitoring";
 import { AlertSettings, ResolvedAlertSettings, resolveAlertSettings } from "../alert-rules/settings";
 import type { RuleFile } from "../alert-rules/types";
@@ -98,6 +98,10 @@ export class Prometheus extends Construct implements Scrapeable, Monitored {
   private readonly scrapeJobs = new Map<string, ScrapeJob>();
   private readonly scraped = new ScrapeJobSet();
   private readonly mixins = new MixinSet();
+  /** Components scraped or watched here: each once. */
+  private readonly watched = new Set<IConstruct>();
+  private readonly users: readonly string[];
+  private readonly clientUsername: string;
   public readonly alertSettings: ResolvedAlertSettings;
   public readonly runbookUrl: string;
   /** Its URL on its Docker network (Grafana's datasource). */
@@ -127,6 +131,8 @@ export class Prometheus extends Construct implements Scrapeable, Monitored {
     this.externalLabels = props.externalLabels ?? {};
     const memoryMb = props.memoryMb ?? 2048;
     this.tlsHost = props.access.tlsHost;
+    this.users = props.access.users;
+    this.clientUsername = props.clientIdentity.username ?? "";
     this.alertSettings = resolveAlertSettings(props.alertSettings);
     this.runbookUrl = props.runbookUrl ?? "RUNBOOK.md";
     this.publish = props.publish;
@@ -181,16 +187,23 @@ export class Prometheus extends Construct implements Scrapeable, Monitored {
    * component's alerts are evaluated here, where its metrics land.
    */
   scrape(component: Scrapeable, labels: Readonly<Record<string, string>>, reach: ScrapeReach = {}): void {
-    this.adopt(component, labels);
     const endpoints = component.metricsEndpoints(reach);
     const taken = endpoints.find((e) => this.scrapeJobs.has(e.job));
     if (taken) throw new Error(`${this.node.path}: ${component.node.path} offers scrape job ${JSON.stringify(taken.job)}, which was added as given`);
-    this.scraped.add(endpoints, labels);
+    if (component === this && !this.users.includes(this.clientUsername))
+      throw new Error(`${this.node.path}: scrapes itself as ${JSON.stringify(this.clientUsername)}, which access.users (${this.users.join(", ")}) does not let in`);
+    try {
+      this.scraped.add(endpoints, labels);
+    } catch (err) {
+      throw new Error(`${this.node.path}: ${component.node.path}: ${(err as Error).message}`);
+    }
+    this.adopt(component, labels);
     this.files.changed();
   }
 
   /** Evaluates a component's alerts without scraping it: its metrics arrive by remote write (a push node's agent). */
-  adopt(component: object, labels: Readonly<Record<string, string>>): void {
+  adopt(component: Scrapeable, labels: Readonly<Record<string, string>>): void {
+    claimOnce(this, this.watched, component);
     if (!isMonitored(component)) return;
     try {
       this.mixins.add(component.monitoring(labels), this.alertSettings);

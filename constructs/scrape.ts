@@ -56,6 +56,23 @@ export interface Scrapeable extends IConstruct {
 }
 
 /**
+ * Every component a scrape of `component` reaches: itself and, for a gateway,
+ * the components behind it. A scraper takes each once.
+ */
+export function reachedComponents(component: Scrapeable): IConstruct[] {
+  const behind = (component as { behind?: readonly Scrapeable[] }).behind ?? [];
+  return [component, ...behind];
+}
+
+/** Fails, naming both, when a scraper is given a component it already scrapes or watches. */
+export function claimOnce(scraper: IConstruct, watched: Set<IConstruct>, component: Scrapeable): void {
+  for (const part of reachedComponents(component)) {
+    if (watched.has(part)) throw new Error(`${scraper.node.path}: ${part.node.path} is scraped or watched twice (directly or behind a gateway)`);
+  }
+  for (const part of reachedComponents(component)) watched.add(part);
+}
+
+/**
  * The address of a container's port as a scraper reaches it: its name on the
  * shared network, or the host's address at the published port. Fails, naming
  * the component, when a scraper on another host is wired to an unpublished port.
@@ -82,8 +99,16 @@ interface Entry {
  */
 export class ScrapeJobSet {
   private readonly entries: Entry[] = [];
+  private readonly settingsByJob = new Map<string, string>();
 
+  /** Fails when an endpoint's job settings differ from those its job already has (one job, one interval). */
   add(endpoints: readonly MetricsEndpoint[], labels: Readonly<Record<string, string>>): void {
+    for (const endpoint of endpoints) {
+      const settings = JSON.stringify(endpoint.jobSettings ?? {});
+      const known = this.settingsByJob.get(endpoint.job);
+      if (known !== undefined && known !== settings) throw new Error(`scrape job ${JSON.stringify(endpoint.job)} already has settings ${known}, not ${settings}`);
+      this.settingsByJob.set(endpoint.job, settings);
+    }
     for (const endpoint of endpoints) this.entries.push({ endpoint, labels });
   }
 

@@ -50,7 +50,8 @@ const DOCKER_DNS = "127.0.0.11";
 export class TlsGateway extends Construct implements Scrapeable, Monitored {
   public readonly service: DockerService;
   public readonly port: number;
-  private readonly behind: readonly Scrapeable[];
+  /** The components whose metrics it serves. */
+  public readonly behind: readonly Scrapeable[];
   private readonly publish?: HostBinding;
   /** Each component's endpoints (as seen on this network) and the path the gateway serves them at. */
   private readonly passed: readonly { readonly endpoint: MetricsEndpoint; readonly path: string }[];
@@ -62,6 +63,12 @@ export class TlsGateway extends Construct implements Scrapeable, Monitored {
     this.behind = props.metricsOf ?? [];
     this.publish = props.publish;
     this.passed = (props.metricsOf ?? []).flatMap((component) => component.metricsEndpoints({}).map((endpoint) => ({ endpoint, path: `/${endpoint.labels.service}/metrics` })));
+    const paths = this.passed.map(({ path }) => path);
+    const repeated = paths.find((path, i) => paths.indexOf(path) !== i);
+    new PropProblems(this)
+      .require(this.passed.every(({ endpoint }) => endpoint.labels.service), "metricsOf", "must be components whose endpoints carry a service label (it names their path)", paths)
+      .require(repeated === undefined, "metricsOf", `gives two endpoints the path ${repeated}`, paths)
+      .throwIfAny();
     const routes = [
       ...(props.routes ?? []),
       ...this.passed.map(({ endpoint, path }): GatewayRoute => ({ path, method: "GET", upstream: `${endpoint.scheme}://${endpoint.address}${endpoint.metricsPath ?? "/metrics"}` })),

@@ -5,7 +5,6 @@ import { DataSource } from "../.gen/providers/grafana/data-source";
 import { Folder } from "../.gen/providers/grafana/folder";
 import { GrafanaProvider } from "../.gen/providers/grafana/provider";
 import { SecretVariables } from "../constructs/secret-variables";
-import { resolveAlertSettings } from "../alert-rules/settings";
 import { assembleDashboards } from "../dashboards/frames";
 import { DATASOURCE_UIDS } from "../dashboards";
 import { ImportedDashboard } from "../dashboards/imported";
@@ -126,7 +125,7 @@ export class GrafanaStack extends TerraformStack {
 
     const dashboards = new Construct(this, "dashboards");
     // The same settings as the rules, so a panel shows what its alert watches.
-    const settings = resolveAlertSettings(props.inventory.alerting.settings);
+    const settings = props.hub.prometheus.alertSettings;
     for (const { folder: key, dashboard } of assembleDashboards(props.hub.prometheus.dashboardPanels(), settings)) {
       const model = dashboard.build();
       new Dashboard(dashboards, model.uid!, { folder: folder[key].uid, configJson: dashboardJson(model), overwrite: true });

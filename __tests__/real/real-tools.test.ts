@@ -4,7 +4,9 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import { renderRuleTests } from "../../constructs/config/rule-files";
+import { cameraRules } from "../../alert-rules/cameras";
+import { resolveAlertSettings } from "../../alert-rules/settings";
+import { renderRuleGroups, renderRuleTests } from "../../constructs/config/rule-files";
 import { ruleFilesOf } from "../support/generated";
 import { exampleInventory, ROOT } from "../support/example";
 import { installService, renderedOnDisk } from "../support/install";
@@ -44,6 +46,17 @@ describe("promtool (slow)", () => {
     const testFile = file.fileName.replace(/\.yml$/, ".test.yml");
     writeFileSync(join(work, testFile), renderRuleTests(file, file.fileName, inventory.alerting.runbookUrl));
     const { code, output } = runTool("promtool", ["test", "rules", testFile], work);
+    expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining("SUCCESS") });
+  });
+
+  it.each([
+    ["a further minute offline, evaluation every 4 s, probes every 30 s (10 s timeout)", { cameraOfflineFor: "1m", cameraEvaluationSeconds: 4 }, { intervalSeconds: 30, timeoutSeconds: 10 }],
+    ["evaluation every 8 s, the default probes", { cameraEvaluationSeconds: 8 }, { intervalSeconds: 15, timeoutSeconds: 5 }],
+  ] as const)("passes the camera cases made for other timings: %s", (_name, settings, probe) => {
+    const file = cameraRules(resolveAlertSettings(settings), probe);
+    writeFileSync(join(work, "cameras-other.yml"), renderRuleGroups(file.groups, "https://x.example/R.md"));
+    writeFileSync(join(work, "cameras-other.test.yml"), renderRuleTests(file, "cameras-other.yml", "https://x.example/R.md"));
+    const { code, output } = runTool("promtool", ["test", "rules", "cameras-other.test.yml"], work);
     expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining("SUCCESS") });
   });
 

@@ -41,7 +41,8 @@ class ShedStack extends TerraformStack {
       ...context,
       retentionTime: "90d",
       retentionSize: "8GB",
-      access: { tlsHost: HOST, users: ["operator"] },
+      // It scrapes itself as "prometheus".
+      access: { tlsHost: HOST, users: ["operator", "prometheus"] },
       clientIdentity: { username: "prometheus" },
       alertmanagers: [alertmanager.address],
       publish: { address: PI_ADDRESS },
