@@ -1,6 +1,5 @@
 // Cloud connectors that push to the pushgateway: one that stops pushing.
-import { durationSeconds } from "./settings";
-import { byThreshold } from "./edge-agent";
+import { byThreshold, durationSeconds } from "./settings";
 import { AlertRule, RuleFile, RuleTest } from "./types";
 
 /** A connector that pushes, and how old its last push may be. */

@@ -1,6 +1,6 @@
 // Sensors the edge agent exports: a sensor's last update is older than its
 // `staleAfter`, or its series disappeared.
-import { durationSeconds, ResolvedAlertSettings } from "./settings";
+import { byThreshold, durationSeconds, ResolvedAlertSettings } from "./settings";
 import { AlertRule, RuleFile, RuleTest, seriesOf } from "./types";
 
 /** A sensor an edge agent reports, where it is, and how old its last update may be. */
@@ -16,13 +16,6 @@ const RUNBOOK_STALE = {
   checks: ["Is the sensor's battery or power OK?", "Does the edge agent's log on that node mention the sensor (Grafana Explore: `{service=\"edge-agent\", site=\"<site>\"}`)?", "Is the edge agent itself up (PrometheusTargetDown)?"],
   remediation: ["Replace the battery or re-pair the sensor with the edge agent.", "Restart the edge agent container on the node."],
 };
-
-/** Groups by staleAfter so one rule covers every sensor that shares a threshold. */
-export function byThreshold<T extends { staleAfter: string }>(items: readonly T[]): [string, T[]][] {
-  const groups = new Map<string, T[]>();
-  for (const item of items) groups.set(item.staleAfter, [...(groups.get(item.staleAfter) ?? []), item]);
-  return [...groups.entries()].sort(([a], [b]) => durationSeconds(a) - durationSeconds(b));
-}
 
 export function sensorRules(sensors: readonly SensorRef[], s: ResolvedAlertSettings): RuleFile {
   const metric = s.sensorLastUpdateMetric;

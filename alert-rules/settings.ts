@@ -98,3 +98,10 @@ export function durationSeconds(duration: string): number {
   for (const [, amount, unit] of duration.matchAll(/(\d+)(ms|y|w|d|h|m|s)/g)) total += Number(amount) * units[unit];
   return total;
 }
+
+/** Groups by staleAfter so one rule covers every sensor that shares a threshold. */
+export function byThreshold<T extends { staleAfter: string }>(items: readonly T[]): [string, T[]][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(item.staleAfter, [...(groups.get(item.staleAfter) ?? []), item]);
+  return [...groups.entries()].sort(([a], [b]) => durationSeconds(a) - durationSeconds(b));
+}

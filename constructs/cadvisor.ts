@@ -10,12 +10,11 @@ import { promQuery, timeseries } from "../dashboards/common";
 import { IMAGES } from "../versions";
 import { HostBinding, HostContext, publishedPorts } from "./common-props";
 import { DockerService } from "./docker-service";
+import { PORTS } from "./ports";
 import { wgetHealthcheck } from "./healthchecks";
 import { MixinUse, Monitored, MonitoringMixin, useMixin } from "./monitoring";
 import { MetricsEndpoint, reachAddress, Scrapeable, ScrapeReach } from "./scrape";
 import { PropProblems } from "./validation";
-
-const PORT = 8080;
 
 export interface CAdvisorProps extends HostContext {
   /** @default - not published on the host (the stack network, or a TLS gateway in front) */
@@ -158,7 +157,7 @@ export class CAdvisor extends Construct implements Scrapeable, Monitored {
       credentials: props.credentials,
       memoryMb,
       command: [
-        `--port=${PORT}`,
+        `--port=${PORTS.cadvisor}`,
         "--docker_only=true",
         `--housekeeping_interval=${this.housekeepingIntervalSeconds}s`,
         // Container labels and environment variables would become series labels (a restart
@@ -168,14 +167,14 @@ export class CAdvisor extends Construct implements Scrapeable, Monitored {
         // small hosts. An explicit list, as --disable_metrics replaces the default set instead.
         "--enable_metrics=cpu,memory",
       ],
-      healthcheck: wgetHealthcheck(`http://127.0.0.1:${PORT}/healthz`),
+      healthcheck: wgetHealthcheck(`http://127.0.0.1:${PORTS.cadvisor}/healthz`),
       hostMounts: [
         { hostPath: "/", containerPath: "/rootfs" },
         { hostPath: "/var/run", containerPath: "/var/run" },
         { hostPath: "/sys", containerPath: "/sys" },
         { hostPath: "/var/lib/docker", containerPath: "/var/lib/docker" },
       ],
-      ports: publishedPorts(props.publish, PORT),
+      ports: publishedPorts(props.publish, PORTS.cadvisor),
     });
   }
 
@@ -184,7 +183,7 @@ export class CAdvisor extends Construct implements Scrapeable, Monitored {
   }
 
   metricsEndpoints(reach: ScrapeReach): MetricsEndpoint[] {
-    const address = reachAddress(this, reach, this.service.serviceName, PORT, this.publish);
+    const address = reachAddress(this, reach, this.service.serviceName, PORTS.cadvisor, this.publish);
     return [{ job: "cadvisor", address, scheme: "http", check: "none", labels: { service: "cadvisor" } }];
   }
 }

@@ -11,4 +11,5 @@ export const PORTS = {
   alloy: 12345,
   edgeAgent: 9400,
   blackboxExporter: 9115,
+  cadvisor: 8080,
 } as const;

@@ -30,8 +30,6 @@ export interface AlertmanagerReplica {
   readonly stack: string;
   /** Certificate the replica serves and gossips with. */
   readonly tlsHost: string;
-  /** `site`/`node` labels of its scrape target. */
-  readonly labels: { readonly site: string; readonly node: string };
   /** Where the inventory binds a cluster replica; the single one is reached at its construct's `address`. */
   readonly address?: string;
   /** Set when there is more than one replica. */
@@ -41,7 +39,7 @@ export interface AlertmanagerReplica {
 /** One replica (today's single Alertmanager, on the hub's network), or the cluster the inventory lists. */
 export function alertmanagerReplicas(inv: Inventory): AlertmanagerReplica[] {
   const peers = inv.hub.alertmanager.replicas > 1 ? (inv.hub.alertmanager.peers ?? []) : [];
-  if (peers.length === 0) return [{ serviceName: "alertmanager", stack: "hub", tlsHost: HUB_HOST, labels: { site: "hub", node: "hub" } }];
+  if (peers.length === 0) return [{ serviceName: "alertmanager", stack: "hub", tlsHost: HUB_HOST }];
   return peers.map((peer, i) => {
     const [site, node] = peer.host === "hub" ? ["hub", "hub"] : peer.host.split("/");
     const stack = peer.host === "hub" ? "hub" : edgeHostName(site, node);
@@ -49,7 +47,6 @@ export function alertmanagerReplicas(inv: Inventory): AlertmanagerReplica[] {
       serviceName: i === 0 ? "alertmanager" : `alertmanager-${i + 1}`,
       stack,
       tlsHost: stack === "hub" ? HUB_HOST : stack,
-      labels: { site, node },
       address: `${peer.address}:${peer.port}`,
       cluster: {
         address: peer.address,
